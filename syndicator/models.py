@@ -1,0 +1,307 @@
+"""Values that flow between the pipeline stages.
+
+Every value is a frozen, slotted dataclass; every datetime is timezone-aware UTC.
+This module imports nothing of ours, so any stage may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+SourceKind = Literal["feed", "html"]
+PublishMode = Literal["full", "summary"]
+ChannelKind = Literal["all", "source", "tag"]
+
+
+# --- settings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How politely and how defensively we fetch (the `fetch:` section)."""
+
+    allow_hosts: tuple[str, ...] = ()
+    concurrency: int = 32
+    per_host_concurrency: int = 2
+    per_host_delay: timedelta = timedelta(seconds=1)
+    timeout: timedelta = timedelta(seconds=30)
+    connect_timeout: timedelta = timedelta(seconds=10)
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    user_agent: str = "syndicator (+https://github.com/syndicator/syndicator)"
+    robots_ttl: timedelta = timedelta(hours=24)
+    max_backoff: timedelta = timedelta(hours=6)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    """Where and how the output is served (the `site:` section)."""
+
+    title: str = "Defense News Syndicator"
+    base_url: str = "http://127.0.0.1:8080/"
+    description: str = "Clean, attributed, ad-free defense news."
+    language: str = "en"
+    websub_hub: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishSettings:
+    """What goes into the published feeds (the `publish:` section)."""
+
+    items_per_feed: int = 50
+    summary_chars: int = 400
+
+
+@dataclass(frozen=True, slots=True)
+class EmailSettings:
+    """SMTP delivery of digests (the `digest.email:` section); off when `to` is empty."""
+
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    starttls: bool = True
+    username: str | None = None
+    password_env: str | None = None
+    sender: str = "syndicator@localhost"
+    to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSettings:
+    """How digests are built (the `digest:` section)."""
+
+    group_by: Literal["tag", "source"] = "tag"
+    max_articles: int = 200
+    email: EmailSettings = field(default_factory=EmailSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One editor-curated source from `sources.yaml`."""
+
+    id: str
+    name: str
+    url: str
+    kind: SourceKind = "feed"
+    homepage: str | None = None
+    link_selector: str | None = None
+    full_text: bool = True
+    content_selector: str | None = None
+    remove_selectors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    interval: timedelta = timedelta(minutes=30)
+    enabled: bool = True
+    publish: PublishMode = "full"
+    publisher: str | None = None
+    user_agent: str | None = None
+    max_entries: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything one run needs, loaded and validated from `sources.yaml`."""
+
+    path: Path
+    database: Path
+    output_dir: Path
+    site: SiteSettings = field(default_factory=SiteSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
+    sources: tuple[Source, ...] = ()
+
+    def source(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)
+
+
+# --- fetching -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """HTTP cache validators, stored per URL and sent back byte for byte."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """A response we accepted: 2xx with a body under the cap, or a 304."""
+
+    requested_url: str
+    url: str
+    status: int
+    body: bytes
+    content_type: str | None
+    encoding: str | None
+    validators: Validators
+    fetched_at: datetime
+    elapsed: timedelta
+    headers: Mapping[str, str] = field(default_factory=dict, hash=False)
+    fresh_until: datetime | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def text(self) -> str:
+        """The body decoded with the charset the fetcher settled on."""
+        return self.body.decode(self.encoding or "utf-8", errors="replace")
+
+
+# --- discovering and extracting -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One item a source lists: a feed entry or a link on an index page."""
+
+    source_id: str
+    entry_id: str
+    url: str
+    title: str = ""
+    guid: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    author: str | None = None
+    summary_html: str = ""
+    content_html: str | None = None
+    image: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned, sanitized, attributed article ready to store."""
+
+    id: str
+    url: str
+    title: str
+    content_html: str
+    content_text: str
+    canonical_url: str | None = None
+    original_url: str | None = None
+    original_publisher: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    summary: str = ""
+    image: str | None = None
+    images: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    language: str | None = None
+    content_hash: str = ""
+    extracted_by: str = ""
+    is_partial: bool = False
+    partial_reason: str | None = None
+    source_id: str | None = None
+    entry_id: str | None = None
+    fingerprint: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An entry we chose not to keep: an ordinary outcome, not an error."""
+
+    url: str
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Something that went wrong for one source, recorded with its stage and kind."""
+
+    stage: str
+    kind: str
+    message: str
+    url: str | None = None
+
+
+# --- storing and publishing -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """Another place a story was published."""
+
+    source_id: str
+    source_name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as the store returns it, with what only the store knows."""
+
+    article: Article
+    source_id: str
+    first_seen: datetime
+    changed_at: datetime
+    story_id: str
+    appearances: tuple[Appearance, ...] = ()
+
+    @property
+    def date(self) -> datetime:
+        """The date readers see: published upstream, else when we first saw it."""
+        return self.article.published or self.first_seen
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One published feed: everything, one source, or one tag."""
+
+    kind: ChannelKind
+    key: str = ""
+    title: str = ""
+
+    @property
+    def slug(self) -> str:
+        return "all" if self.kind == "all" else f"{self.kind}/{self.key}"
+
+
+# --- reports --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceReport:
+    """What one pass did for one source."""
+
+    source_id: str
+    status: Literal["ok", "not_modified", "failed", "skipped"]
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    partial: int = 0
+    rejected: tuple[Rejected, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    duration: timedelta = timedelta(0)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What one pass over the sources did."""
+
+    started: datetime
+    finished: datetime
+    sources: tuple[SourceReport, ...] = ()
+    published: tuple[str, ...] = ()
+
+    @property
+    def new(self) -> int:
+        return sum(report.new for report in self.sources)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for report in self.sources if report.status == "failed")
