@@ -57,8 +57,11 @@ def strip_tracking(url: str) -> str:
     parts = urlsplit(url)
     if not parts.query:
         return url
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not is_tracking_param(k)]
+    kept = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_param(k)
+    ]
     return urlunsplit(parts._replace(query=urlencode(kept, doseq=True)))
 
 
@@ -95,7 +98,8 @@ def identity_key(url: str) -> str:
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/") or "/"
     query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not is_tracking_param(k)
     )
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
@@ -110,5 +114,7 @@ def stable_id(*, url: str | None, guid: str | None, title: str, published: datet
     elif guid:
         basis = "guid:" + guid.strip()
     else:
-        basis = "title:" + title.strip().lower() + "|" + (published.isoformat() if published else "")
+        basis = (
+            "title:" + title.strip().lower() + "|" + (published.isoformat() if published else "")
+        )
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]

@@ -1,0 +1,259 @@
+"""Every configuration key, declared once as data.
+
+The same tables drive validation and defaults (`config.py`) and the reference in the
+README (a test checks that every key here is documented there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from .config_types import (
+    Parser,
+    base_url,
+    boolean,
+    choice,
+    duration_at_least,
+    email,
+    host,
+    integer,
+    list_of,
+    optional_selector,
+    optional_string,
+    optional_url,
+    parse_duration,
+    parse_size,
+    path,
+    selector,
+    slug,
+    string,
+    url,
+)
+from .models import DigestSettings, EmailSettings, FetchSettings, PublishSettings, SiteSettings
+
+# --- the schema: every key, its parser, default and meaning ---------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One configuration key, declared as data."""
+
+    name: str
+    parse: Parser
+    default: Any
+    doc: str
+    required: bool = False
+    field: str | None = None  # the dataclass field when it differs from `name`
+
+    @property
+    def attribute(self) -> str:
+        return self.field or self.name
+
+
+_FETCH = FetchSettings()
+_SITE = SiteSettings()
+_PUBLISH = PublishSettings()
+_DIGEST = DigestSettings()
+_EMAIL = EmailSettings()
+
+SITE_KEYS = (
+    Key("title", string, _SITE.title, "Title of the combined feeds and the index page."),
+    Key(
+        "base_url",
+        base_url,
+        _SITE.base_url,
+        "Public URL where output_dir is served; self links and OPML use it.",
+    ),
+    Key("description", string, _SITE.description, "One-line description used in the feeds."),
+    Key("language", string, _SITE.language, "Language code of the feeds (RSS <language>)."),
+    Key(
+        "websub_hub",
+        optional_url,
+        None,
+        "WebSub hub to advertise in feeds and to notify after a publish that changed them.",
+    ),
+)
+
+FETCH_KEYS = (
+    Key(
+        "allow_hosts",
+        list_of(host),
+        (),
+        "Private or loopback hosts/networks that may be fetched (SSRF exemption); none by default.",
+    ),
+    Key("concurrency", integer(1, 1024), _FETCH.concurrency, "Requests in flight overall."),
+    Key(
+        "per_host_concurrency",
+        integer(1, 64),
+        _FETCH.per_host_concurrency,
+        "Requests in flight to one host.",
+    ),
+    Key(
+        "per_host_delay",
+        parse_duration,
+        _FETCH.per_host_delay,
+        "Minimum gap between two requests to one host (0s allowed).",
+    ),
+    Key(
+        "timeout",
+        duration_at_least(timedelta(milliseconds=100)),
+        _FETCH.timeout,
+        "Total deadline per request: connect, headers and body.",
+    ),
+    Key(
+        "connect_timeout",
+        duration_at_least(timedelta(milliseconds=100)),
+        _FETCH.connect_timeout,
+        "Deadline for opening a connection.",
+    ),
+    Key("max_bytes", parse_size, _FETCH.max_bytes, "Body cap, counted on decoded bytes."),
+    Key("max_redirects", integer(0, 20), _FETCH.max_redirects, "Redirects followed at most."),
+    Key(
+        "user_agent",
+        string,
+        None,
+        "User-Agent sent with every request; default names syndicator and site.base_url.",
+    ),
+    Key(
+        "robots_ttl",
+        duration_at_least(timedelta(minutes=1)),
+        _FETCH.robots_ttl,
+        "How long a host's robots.txt is trusted before it is fetched again.",
+    ),
+    Key(
+        "max_backoff",
+        duration_at_least(timedelta(minutes=1)),
+        _FETCH.max_backoff,
+        "Longest pause for a source after consecutive failures (backoff never disables it).",
+    ),
+)
+
+PUBLISH_KEYS = (
+    Key(
+        "items_per_feed",
+        integer(1, 10_000),
+        _PUBLISH.items_per_feed,
+        "Most items in one published feed, newest first.",
+    ),
+    Key(
+        "summary_chars",
+        integer(80, 5000),
+        _PUBLISH.summary_chars,
+        "Length of the plain-text excerpt used for summaries.",
+    ),
+)
+
+EMAIL_KEYS = (
+    Key("smtp_host", string, _EMAIL.smtp_host, "SMTP server that sends digests."),
+    Key("smtp_port", integer(1, 65535), _EMAIL.smtp_port, "SMTP port."),
+    Key("starttls", boolean, _EMAIL.starttls, "Upgrade the SMTP connection with STARTTLS."),
+    Key("username", optional_string, None, "SMTP user name, if the server needs a login."),
+    Key(
+        "password_env",
+        optional_string,
+        None,
+        "Name of the environment variable holding the SMTP password (never the password).",
+    ),
+    Key("from", email, _EMAIL.sender, "Sender address of digest mail.", field="sender"),
+    Key("to", list_of(email), (), "Recipients; digests are mailed only when this is set."),
+)
+
+DIGEST_KEYS = (
+    Key(
+        "group_by",
+        choice("tag", "source"),
+        _DIGEST.group_by,
+        "Group digest articles by their first tag or by source.",
+    ),
+    Key(
+        "max_articles",
+        integer(1, 10_000),
+        _DIGEST.max_articles,
+        "Most articles in one digest.",
+    ),
+)
+
+SOURCE_KEYS = (
+    Key("id", slug, None, "Unique slug; names the source's feeds (feeds/source/<id>.rss).", True),
+    Key("name", string, None, "Human name shown in feeds and digests.", True),
+    Key("url", url, None, "Feed URL (kind feed) or index page URL (kind html).", True),
+    Key("kind", choice("feed", "html"), "feed", "feed (RSS, Atom, JSON Feed) or html."),
+    Key("homepage", optional_url, None, "The site's home page (OPML htmlUrl, digests)."),
+    Key(
+        "link_selector",
+        optional_selector,
+        None,
+        "kind html only: CSS selector of the links to articles on the index page.",
+    ),
+    Key("full_text", boolean, True, "Fetch each article page for its full text."),
+    Key("content_selector", optional_selector, None, "Site rule: CSS selector of the body."),
+    Key(
+        "remove_selectors",
+        list_of(selector),
+        (),
+        "Site rule: CSS selectors removed from the body before cleaning.",
+    ),
+    Key("tags", list_of(slug), (), "Tags; each tag gets its own feeds."),
+    Key(
+        "interval",
+        duration_at_least(timedelta(minutes=1)),
+        timedelta(minutes=30),
+        "How often the worker checks this source.",
+    ),
+    Key("enabled", boolean, True, "Disabled sources are kept but never fetched."),
+    Key(
+        "publish",
+        choice("full", "summary"),
+        "full",
+        "full: publish the cleaned text; summary: headline, short excerpt and link only.",
+    ),
+    Key(
+        "publisher",
+        optional_string,
+        None,
+        "Organisation whose own stories this source carries, credited as the original.",
+    ),
+    Key("user_agent", optional_string, None, "User-Agent for this source only."),
+    Key(
+        "max_entries",
+        integer(1, 1000),
+        30,
+        "Most entries taken from one fetch of the source, newest first.",
+    ),
+)
+
+TOP_KEYS = (
+    Key("site", dict, None, "Where the output is served (section)."),
+    Key("database", path, Path("db/syndicator.db"), "SQLite database, relative to this file."),
+    Key(
+        "output_dir",
+        path,
+        Path("public"),
+        "Folder the feeds are written to, relative to this file.",
+    ),
+    Key("fetch", dict, None, "Politeness and safety limits (section)."),
+    Key("publish", dict, None, "What goes into the published feeds (section)."),
+    Key("digest", dict, None, "Digest settings (section)."),
+    Key("sources", list, None, "The editor-curated sources (list).", True),
+)
+
+SCHEMA: dict[str, tuple[Key, ...]] = {
+    "": TOP_KEYS,
+    "site": SITE_KEYS,
+    "fetch": FETCH_KEYS,
+    "publish": PUBLISH_KEYS,
+    "digest": (*DIGEST_KEYS, Key("email", dict, None, "SMTP delivery (section).")),
+    "digest.email": EMAIL_KEYS,
+    "sources[]": SOURCE_KEYS,
+}
+
+
+def documented_keys() -> Iterator[tuple[str, Key]]:
+    """Every key as (dotted path, Key): what the README's reference must cover."""
+    for section, keys in SCHEMA.items():
+        for key in keys:
+            yield (f"{section}.{key.name}" if section else key.name), key

@@ -1,0 +1,219 @@
+"""Value types of the configuration: durations, sizes, URLs, slugs, CSS selectors.
+
+Each parser takes a plain YAML value and returns the typed value or raises `Invalid`
+with a message that says what was expected.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from cssselect import GenericTranslator, SelectorError
+
+
+class Invalid(ValueError):
+    """A value does not fit its key; the message says what was expected."""
+
+
+# --- value parsers: YAML node -> Python value, or Invalid ----------------------------
+
+Parser = Callable[[Any], Any]
+
+
+def string(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"expected a non-empty string, got {shown(value)}")
+    return value.strip()
+
+
+def optional_string(value: Any) -> str | None:
+    return None if value is None else string(value)
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"expected true or false, got {shown(value)}")
+    return value
+
+
+def integer(low: int, high: int) -> Parser:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid(f"expected a whole number, got {shown(value)}")
+        if not low <= value <= high:
+            raise Invalid(f"expected a number from {low} to {high}, got {value}")
+        return value
+
+    return parse
+
+
+_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
+
+
+def parse_duration(value: Any) -> timedelta:
+    """`90`, `90s`, `30m`, `1h30m`, `1d`, `250ms` -> timedelta (a bare number is seconds)."""
+    if isinstance(value, bool):
+        raise Invalid(f"expected a duration like 30s, 15m or 2h, got {shown(value)}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip().lower().replace(" ", "")
+        parts = list(_DURATION_PART.finditer(text))
+        if not parts or "".join(part.group(0) for part in parts) != text:
+            raise Invalid(f"expected a duration like 30s, 15m or 2h, got {shown(value)}")
+        seconds = sum(float(part.group(1)) * _DURATION_UNITS[part.group(2)] for part in parts)
+    else:
+        raise Invalid(f"expected a duration like 30s, 15m or 2h, got {shown(value)}")
+    if seconds < 0:
+        raise Invalid("a duration cannot be negative")
+    return timedelta(seconds=seconds)
+
+
+def duration_at_least(minimum: timedelta) -> Parser:
+    def parse(value: Any) -> timedelta:
+        duration = parse_duration(value)
+        if duration < minimum:
+            raise Invalid(f"must be at least {format_duration(minimum)}")
+        return duration
+
+    return parse
+
+
+_SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+}
+
+
+def parse_size(value: Any) -> int:
+    """`10MB` (decimal), `10MiB` (binary) or a number of bytes -> int."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    elif isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", value)
+        unit = match.group(2).lower() if match else ""
+        if not match or unit not in _SIZE_UNITS:
+            raise Invalid(f"expected a size like 512KB or 10MB, got {shown(value)}")
+        size = int(float(match.group(1)) * _SIZE_UNITS[unit])
+    else:
+        raise Invalid(f"expected a size like 512KB or 10MB, got {shown(value)}")
+    if size < 1024:
+        raise Invalid("must be at least 1KiB")
+    return size
+
+
+def url(value: Any) -> str:
+    text = string(value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Invalid(f"expected an absolute http(s) URL, got {shown(value)}")
+    return text
+
+
+def optional_url(value: Any) -> str | None:
+    return None if value is None else url(value)
+
+
+def base_url(value: Any) -> str:
+    text = url(value)
+    return text if text.endswith("/") else text + "/"
+
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+def slug(value: Any) -> str:
+    text = string(value)
+    if not SLUG.fullmatch(text):
+        raise Invalid(
+            f"expected a slug (lower-case letters, digits, '-' or '_'), got {shown(value)}"
+        )
+    return text
+
+
+def choice(*choices: str) -> Parser:
+    def parse(value: Any) -> str:
+        if value not in choices:
+            raise Invalid(f"expected one of {', '.join(choices)}, got {shown(value)}")
+        return str(value)
+
+    return parse
+
+
+_TRANSLATOR = GenericTranslator()
+
+
+def selector(value: Any) -> str:
+    text = string(value)
+    try:
+        _TRANSLATOR.css_to_xpath(text)
+    except SelectorError as exc:
+        raise Invalid(f"invalid CSS selector {text!r}: {exc}") from None
+    return text
+
+
+def optional_selector(value: Any) -> str | None:
+    return None if value is None else selector(value)
+
+
+def host(value: Any) -> str:
+    text = string(value).lower()
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError:
+        pass
+    if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", text):
+        raise Invalid(f"expected a host name, IP address or network, got {shown(value)}")
+    return text
+
+
+def email(value: Any) -> str:
+    text = string(value)
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", text):
+        raise Invalid(f"expected an e-mail address, got {shown(value)}")
+    return text
+
+
+def list_of(item: Parser) -> Parser:
+    def parse(value: Any) -> tuple[Any, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise Invalid(f"expected a list, got {shown(value)}")
+        return tuple(item(element) for element in value)
+
+    return parse
+
+
+def path(value: Any) -> Path:
+    return Path(string(value))
+
+
+def shown(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def format_duration(value: timedelta) -> str:
+    seconds = value.total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
