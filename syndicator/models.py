@@ -135,6 +135,16 @@ class Validators:
 
 
 @dataclass(frozen=True, slots=True)
+class RobotsRecord:
+    """A host's robots.txt as last fetched; `body` None means "allow everything"."""
+
+    origin: str
+    body: str | None
+    fetched_at: datetime
+    validators: Validators = field(default_factory=Validators)
+
+
+@dataclass(frozen=True, slots=True)
 class FetchResult:
     """A response we accepted: 2xx with a body under the cap, or a 304."""
 
@@ -178,6 +188,34 @@ class Entry:
     content_html: str | None = None
     image: str | None = None
     tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRules:
+    """Per-source extraction rules from `sources.yaml`, applied before the generic extractor."""
+
+    content_selector: str | None = None
+    remove_selectors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PageSignals:
+    """What a page says about itself that attribution needs (read by the extractor)."""
+
+    url: str | None = None
+    canonical_url: str | None = None
+    og_url: str | None = None
+    site_name: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """The original source behind a republished article, and how we know."""
+
+    original_url: str
+    original_publisher: str | None
+    evidence: str
 
 
 @dataclass(frozen=True, slots=True)
