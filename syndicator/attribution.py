@@ -108,8 +108,10 @@ def _explicit_credit(body: HtmlElement, base_url: str | None) -> Attribution | N
         text = " ".join(block.text_content().split())
         if not text or len(text) > _CREDIT_MAX_CHARS:
             continue
-        if not any(pattern.search(text) for pattern in CREDIT_PATTERNS):
-            continue
+        if not _is_credit(text) or any(
+            _is_credit(inner.text_content()) for inner in block.iterdescendants(*_BLOCKS)
+        ):
+            continue  # not a credit line, or the credit sits in a smaller block inside
         for anchor in block.iter("a"):
             link = absolutize(anchor.get("href"), base_url)
             if not link or (base_url and registered_host(link) == registered_host(base_url)):
@@ -119,6 +121,10 @@ def _explicit_credit(body: HtmlElement, base_url: str | None) -> Attribution | N
                 block.drop_tree()  # keeps the text that follows the block (its tail)
             return Attribution(link, publisher, "credit-line")
     return None
+
+
+def _is_credit(text: str) -> bool:
+    return any(pattern.search(text) for pattern in CREDIT_PATTERNS)
 
 
 def _publisher_named_in(text: str) -> str | None:
