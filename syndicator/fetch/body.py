@@ -8,14 +8,21 @@ inflate in small steps instead and stop as soon as the cap is passed.
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from collections.abc import AsyncIterable, Iterable, Iterator
 from dataclasses import dataclass
+
+import httpx
 
 from ..errors import BodyTooLarge, NetworkError
 
 ACCEPT_ENCODING = "gzip, deflate"
 INFLATE_STEP = 64 * 1024  # most bytes one inflate call may produce
+# An unused body (redirect, error page, 304) this small is read to the end so its
+# keep-alive connection can carry the next request; anything more costs the connection.
+DRAIN_LIMIT = 64 * 1024
+DRAIN_TIMEOUT = 1.0
 
 
 class _Inflater:
@@ -104,6 +111,23 @@ class BodyReader:
                 return True
             body.extend(piece)
         return False
+
+
+async def drain(chunks: AsyncIterable[bytes]) -> None:
+    """Read and drop a small unused body, so the connection it came on can be reused.
+
+    Giving up (too big, too slow, or the peer hung up) is not an error: the response we
+    act on is already complete, and the only cost is that the connection gets closed.
+    """
+    seen = 0
+    try:
+        async with asyncio.timeout(DRAIN_TIMEOUT):
+            async for chunk in chunks:
+                seen += len(chunk)
+                if seen > DRAIN_LIMIT:
+                    return
+    except (TimeoutError, httpx.HTTPError):
+        return
 
 
 def content_encodings(header: str | None) -> tuple[str, ...]:

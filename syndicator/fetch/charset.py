@@ -100,6 +100,20 @@ def _declared(body: bytes, content_type: str | None) -> list[str | None]:
     return declarations
 
 
+def _detect(sample: bytes) -> str | None:
+    """charset-normalizer's best guess; among equally good guesses, windows-1252.
+
+    Western text often reads the same in windows-1250, -1252 and -1257, and the detector
+    then picks one at random-looking; -1252 is what the web means when it says nothing.
+    """
+    results = list(from_bytes(sample))
+    if not results:
+        return None
+    best = results[0]
+    tied = [r.encoding for r in results if (r.chaos, r.coherence) == (best.chaos, best.coherence)]
+    return codec_name("cp1252" if "cp1252" in tied else best.encoding)
+
+
 def detect_encoding(body: bytes, content_type: str | None = None) -> str:
     """The encoding to decode `body` with, by the order in the module docstring."""
     for bom, name in _BOMS:
@@ -115,8 +129,7 @@ def detect_encoding(body: bytes, content_type: str | None = None) -> str:
             return declared
     if body.isascii() or utf8:
         return "utf-8"
-    guess = from_bytes(body[:_DETECT_SAMPLE]).best()
-    detected = codec_name(guess.encoding) if guess else None
+    detected = _detect(body[:_DETECT_SAMPLE])
     if detected and _decodes(body, detected):
         return detected
     # Nothing fits every byte: windows-1252 maps almost all of them to what was meant.

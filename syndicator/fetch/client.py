@@ -25,7 +25,7 @@ from ..errors import (
     TooManyRedirects,
 )
 from ..models import FetchResult, FetchSettings, RobotsRecord, Validators
-from .body import ACCEPT_ENCODING, BodyReader, content_encodings
+from .body import ACCEPT_ENCODING, BodyReader, content_encodings, drain
 from .charset import detect_encoding
 from .guard import AddressPolicy, GuardedTransport
 from .headers import (
@@ -302,7 +302,8 @@ class Fetcher:
 
     async def _read_body(self, response: httpx.Response, *, limit: int, truncate: bool) -> bytes:
         if not 200 <= response.status_code < 300:
-            return b""  # redirects and errors: nothing in their body we use
+            await drain(response.aiter_raw())  # redirects, errors, 304: nothing we use
+            return b""
         encodings = content_encodings(header_text(response, "content-encoding"))
         declared = response.headers.get("content-length", "")
         if not encodings and not truncate and declared.isdigit() and int(declared) > limit:

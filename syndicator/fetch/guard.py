@@ -31,8 +31,8 @@ _REFUSALS: tuple[tuple[str, Callable[[IPAddress], bool]], ...] = (
     ("loopback", lambda ip: ip.is_loopback),
     ("link-local", lambda ip: ip.is_link_local),
     ("multicast", lambda ip: ip.is_multicast),
-    ("private", lambda ip: ip.is_private),
     ("reserved", lambda ip: ip.is_reserved),
+    ("private", lambda ip: ip.is_private),
     ("not globally routable", lambda ip: not ip.is_global),
 )
 
@@ -112,11 +112,10 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        if self.policy.name_is_exempt(host):
-            return await self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
         addresses = await self._resolve(host, port, timeout)
+        exempt = self.policy.name_is_exempt(host)
         for address in addresses:
-            reason = self.policy.refusal(address)
+            reason = None if exempt else self.policy.refusal(address)
             if reason:
                 # One refused address refuses the name: a host that mixes public and
                 # private answers is the shape of a rebinding attack.
