@@ -75,7 +75,6 @@ def fetch_with(
     async def main() -> FetchResult:
         transport = GuardedTransport(
             AddressPolicy.from_allow_hosts(fetch_settings.allow_hosts),
-            max_connections=4,
             network_backend=backend,
             resolver=resolver or TableResolver({}),
         )

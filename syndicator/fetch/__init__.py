@@ -10,8 +10,9 @@ from __future__ import annotations
 from .backoff import next_attempt
 from .charset import detect_encoding
 from .client import Fetcher
-from .guard import AddressPolicy, GuardedNetworkBackend, GuardedTransport
+from .guard import AddressPolicy, GuardedNetworkBackend
 from .robots import MemoryRobotsCache, RobotsCache
+from .transport import GuardedTransport
 
 __all__ = [
     "AddressPolicy",

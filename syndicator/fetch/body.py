@@ -140,3 +140,16 @@ def content_encodings(header: str | None) -> tuple[str, ...]:
         if name not in ("gzip", "x-gzip", "deflate"):
             raise NetworkError(f"unsupported content-encoding {name!r} (we asked for gzip)")
     return tuple("gzip" if name == "x-gzip" else name for name in names)
+
+
+async def read_body(response: httpx.Response, *, limit: int, truncate: bool = False) -> bytes:
+    """The decoded body of a 2xx response, capped; other responses are drained, giving b""."""
+    if not 200 <= response.status_code < 300:
+        await drain(response.aiter_raw())  # redirects, errors, 304: nothing we use
+        return b""
+    encodings = content_encodings(response.headers.get("content-encoding"))
+    declared = response.headers.get("content-length", "")
+    if not encodings and not truncate and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"Content-Length {declared} is over the {limit}-byte cap")
+    reader = BodyReader(limit=limit, encodings=encodings, truncate=truncate)
+    return await reader.read(response.aiter_raw())

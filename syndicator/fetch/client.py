@@ -13,7 +13,6 @@ from typing import Literal
 import httpx
 
 from ..errors import (
-    BodyTooLarge,
     FetchError,
     FetchTimeout,
     HTTPStatusError,
@@ -25,18 +24,17 @@ from ..errors import (
     TooManyRedirects,
 )
 from ..models import FetchResult, FetchSettings, RobotsRecord, Validators
-from .body import ACCEPT_ENCODING, BodyReader, content_encodings, drain
+from .body import read_body
 from .charset import detect_encoding
-from .guard import AddressPolicy, GuardedTransport
+from .guard import AddressPolicy
 from .headers import (
     FEED_ACCEPT,
     PAGE_ACCEPT,
     RETRY_AFTER_DEFAULT,
-    conditional_headers,
     fresh_until,
-    header_bytes,
     header_text,
     looks_like_html_not_feed,
+    request_headers,
     response_headers,
     retry_after,
     validators_of,
@@ -51,7 +49,10 @@ from .robots import (
     origin_of,
     record_is_fresh,
     robots_url,
+    rules_from_answer,
+    rules_when_unreachable,
 )
+from .transport import GuardedTransport
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 503})
@@ -66,6 +67,7 @@ class _Exchange:
     """One request and its response, body already read (empty unless 2xx)."""
 
     url: str
+    host: str
     response: httpx.Response
     body: bytes
     elapsed: float
@@ -95,17 +97,16 @@ class Fetcher:
             per_host_delay=settings.per_host_delay,
             blocked_until=blocked_until,
         )
-        total = settings.timeout.total_seconds()
-        self._client = httpx.AsyncClient(
-            transport=transport
-            or GuardedTransport(self._policy, max_connections=settings.concurrency),
-            follow_redirects=False,  # each hop is re-checked (SSRF, robots, limits) here
-            trust_env=False,  # an environment proxy would bypass the SSRF guard
-            timeout=httpx.Timeout(
-                total, connect=settings.connect_timeout.total_seconds(), pool=total
-            ),
-            headers={"Accept-Encoding": ACCEPT_ENCODING},
+        # Requests go straight to the transport, not through httpx.AsyncClient: we follow
+        # redirects ourselves (each hop re-checked) and want no cookies, auth or
+        # environment proxies (a proxy would bypass the SSRF guard).
+        self._transport = transport or GuardedTransport(
+            self._policy, connections_per_origin=settings.per_host_concurrency
         )
+        total = settings.timeout.total_seconds()
+        self._timeouts = httpx.Timeout(
+            total, connect=settings.connect_timeout.total_seconds(), pool=total
+        ).as_dict()
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -119,7 +120,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._transport.aclose()
 
     @property
     def blocked_until(self) -> Mapping[str, datetime]:
@@ -142,14 +143,10 @@ class Fetcher:
         `NotAFeed` when `kind="feed"` and an HTML page came back.
         """
         agent = user_agent or self.settings.user_agent
-        headers: dict[bytes, bytes] = {
-            b"User-Agent": header_bytes(agent),
-            b"Accept": (FEED_ACCEPT if kind == "feed" else PAGE_ACCEPT).encode("ascii"),
-            **conditional_headers(validators),
-        }
+        accept = FEED_ACCEPT if kind == "feed" else PAGE_ACCEPT
         final = await self._follow(
             url,
-            headers=headers,
+            headers=request_headers(agent, accept, validators),
             user_agent=agent,
             check_robots=True,
             limit=self.settings.max_bytes,
@@ -194,7 +191,7 @@ class Fetcher:
         """The last response of the redirect chain from `url`; each hop vetted before it is sent."""
         requested, seen, spent = url, [url], 0.0
         while True:
-            host = self._vet(url, requested=requested)
+            parsed, host = self._vet(url, requested=requested)
             crawl_delay = None
             if check_robots:
                 rules = await self._rules_for(url, user_agent=user_agent)
@@ -202,7 +199,7 @@ class Fetcher:
                 rules.check(url, user_agent)
                 crawl_delay = rules.crawl_delay(user_agent)
             exchange = await self._exchange(
-                url,
+                parsed,
                 host=host,
                 headers=headers,
                 limit=limit,
@@ -232,8 +229,8 @@ class Fetcher:
             seen.append(target)
             url = target
 
-    def _vet(self, url: str, *, requested: str) -> str:
-        """The host of `url` after checking scheme, SSRF literal and Retry-After block."""
+    def _vet(self, url: str, *, requested: str) -> tuple[httpx.URL, str]:
+        """`url` parsed, and its host, after checking scheme, SSRF literal and Retry-After."""
         try:
             parsed = httpx.URL(url)
         except httpx.InvalidURL as exc:
@@ -243,7 +240,7 @@ class Fetcher:
         host = parsed.host.lower()
         self._policy.check_literal(host, url=requested)
         self._raise_if_blocked(host, requested=requested)
-        return host
+        return parsed, host
 
     def _raise_if_blocked(self, host: str, *, requested: str) -> None:
         now = self._clock()
@@ -260,7 +257,7 @@ class Fetcher:
 
     async def _exchange(
         self,
-        url: str,
+        url: httpx.URL,
         *,
         host: str,
         headers: dict[bytes, bytes],
@@ -270,7 +267,7 @@ class Fetcher:
         budget: float,
         requested: str,
     ) -> _Exchange:
-        request = self._client.build_request("GET", url, headers=headers)
+        request = httpx.Request("GET", url, headers=headers, extensions={"timeout": self._timeouts})
         async with self._limiter.slot(host, crawl_delay=crawl_delay):
             self._raise_if_blocked(host, requested=requested)  # a reply we waited behind
             started = time.monotonic()
@@ -278,9 +275,9 @@ class Fetcher:
                 # httpx's timeouts bound each read; this bounds the whole exchange, so a
                 # server trickling a byte a second cannot hold us past the timeout.
                 async with asyncio.timeout(max(budget, 0.0)):
-                    response = await self._client.send(request, stream=True)
+                    response = await self._transport.handle_async_request(request)
                     try:
-                        body = await self._read_body(response, limit=limit, truncate=truncate)
+                        body = await read_body(response, limit=limit, truncate=truncate)
                     finally:
                         await response.aclose()
             except TimeoutError:
@@ -298,18 +295,7 @@ class Fetcher:
                 raise
         elapsed = time.monotonic() - started
         self._note_retry_after(host, response)
-        return _Exchange(url, response, body, elapsed)
-
-    async def _read_body(self, response: httpx.Response, *, limit: int, truncate: bool) -> bytes:
-        if not 200 <= response.status_code < 300:
-            await drain(response.aiter_raw())  # redirects, errors, 304: nothing we use
-            return b""
-        encodings = content_encodings(header_text(response, "content-encoding"))
-        declared = response.headers.get("content-length", "")
-        if not encodings and not truncate and declared.isdigit() and int(declared) > limit:
-            raise BodyTooLarge(f"Content-Length {declared} is over the {limit}-byte cap")
-        reader = BodyReader(limit=limit, encodings=encodings, truncate=truncate)
-        return await reader.read(response.aiter_raw())
+        return _Exchange(str(url), host, response, body, elapsed)
 
     def _note_retry_after(self, host: str, response: httpx.Response) -> None:
         if response.status_code not in RETRY_STATUSES:
@@ -323,8 +309,7 @@ class Fetcher:
 
     def _status_error(self, exchange: _Exchange, *, requested: str) -> FetchError:
         status = exchange.response.status_code
-        host = httpx.URL(exchange.url).host.lower()
-        until = self._limiter.blocked(host, self._clock())
+        until = self._limiter.blocked(exchange.host, self._clock())
         if status in RETRY_STATUSES and until is not None:
             return RetryLater(
                 f"{exchange.url} answered {status}; retry after {until.isoformat()}",
@@ -339,31 +324,36 @@ class Fetcher:
     async def _rules_for(self, url: str, *, user_agent: str) -> RobotsRules:
         """The robots rules of `url`'s origin, read once however many fetches ask at once."""
         origin = origin_of(url)
+        now = self._clock()
         rules = self._rules.get(origin)
-        if rules is not None and rules.fresh(self._clock()):
+        if rules is not None and rules.fresh(now):
             return rules
         loading = self._rules_loading.get(origin)
         if loading is None:
-            loading = asyncio.ensure_future(self._load_rules(origin, user_agent=user_agent))
+            cached = self._robots.get(origin)
+            ttl = self.settings.robots_ttl
+            if cached is not None and record_is_fresh(cached, now=now, ttl=ttl):
+                # No task for a cache hit: the fetch goes on at once, not after every
+                # other source's robots.txt has been parsed.
+                rules = self._rules[origin] = RobotsRules.from_record(cached, ttl=ttl)
+                return rules
+            loading = asyncio.ensure_future(self._read_robots(origin, cached, user_agent))
             self._rules_loading[origin] = loading
             loading.add_done_callback(lambda _: self._rules_loading.pop(origin, None))
         # shield: one caller giving up must not cancel the read the others wait for
-        rules = await asyncio.shield(loading)
-        self._rules[origin] = rules
+        rules = self._rules[origin] = await asyncio.shield(loading)
         return rules
 
-    async def _load_rules(self, origin: str, *, user_agent: str) -> RobotsRules:
-        """Rules from the cache while fresh, else robots.txt read (conditionally) and cached."""
-        now = self._clock()
-        ttl = self.settings.robots_ttl
-        cached = self._robots.get(origin)
-        if cached is not None and record_is_fresh(cached, now=now, ttl=ttl):
-            return RobotsRules.from_record(cached, ttl=ttl)
+    async def _read_robots(
+        self, origin: str, cached: RobotsRecord | None, user_agent: str
+    ) -> RobotsRules:
+        """robots.txt read (conditionally when cached), stored, and turned into rules."""
         sent = cached.validators if cached is not None else Validators()
+        ttl = self.settings.robots_ttl
         try:
             exchange = await self._follow(
                 robots_url(origin),
-                headers={b"User-Agent": header_bytes(user_agent), **conditional_headers(sent)},
+                headers=request_headers(user_agent, "text/plain, */*;q=0.5", sent),
                 user_agent=user_agent,
                 check_robots=False,
                 limit=ROBOTS_MAX_BYTES,
@@ -372,35 +362,26 @@ class Fetcher:
             until = self._clock() + exc.retry_after
             return RobotsRules.unreachable(origin, RobotsDisallowed, str(exc), until=until)
         except SSRFBlocked as exc:  # never fall back to a cached copy for a refused address
-            return RobotsRules.unreachable(
-                origin, SSRFBlocked, str(exc), until=now + UNREACHABLE_RECHECK
-            )
+            until = self._clock() + UNREACHABLE_RECHECK
+            return RobotsRules.unreachable(origin, SSRFBlocked, str(exc), until=until)
         except FetchError as exc:
-            return self._unreachable(origin, cached, type(exc), str(exc))
-        status = exchange.response.status_code
+            return rules_when_unreachable(
+                origin, cached, type(exc), str(exc), now=self._clock(), ttl=ttl
+            )
         now = self._clock()
-        received = validators_of(exchange.response, sent)
-        if 200 <= status < 300:
-            body = exchange.body.decode("utf-8", errors="replace")
-            record = RobotsRecord(origin, body, now, received)
-        elif status == 304 and cached is not None:
-            record = replace(cached, fetched_at=now, validators=received)
-        elif 400 <= status < 500 and status != 429:
-            record = RobotsRecord(origin, None, now)
-        else:
-            error = self._status_error(exchange, requested=robots_url(origin))
-            if isinstance(error, RetryLater):
-                until = now + error.retry_after
-                return RobotsRules.unreachable(origin, RobotsDisallowed, str(error), until=until)
-            return self._unreachable(origin, cached, RobotsDisallowed, f"HTTP {status}")
-        self._robots.put(record)
-        return RobotsRules.from_record(record, ttl=ttl)
-
-    def _unreachable(
-        self, origin: str, cached: RobotsRecord | None, error: type[FetchError], reason: str
-    ) -> RobotsRules:
-        """robots.txt could not be read: a stale copy if we have one, else disallow all."""
-        until = self._clock() + UNREACHABLE_RECHECK
-        if cached is not None:  # RFC 9309 2.4 allows a cached copy while unreachable
-            return RobotsRules.from_record(cached, ttl=self.settings.robots_ttl, until=until)
-        return RobotsRules.unreachable(origin, error, reason, until=until)
+        blocked = self._limiter.blocked(exchange.host, now)
+        if exchange.response.status_code in RETRY_STATUSES and blocked is not None:
+            reason = f"{exchange.url} asked us to wait until {blocked.isoformat()}"
+            return RobotsRules.unreachable(origin, RobotsDisallowed, reason, until=blocked)
+        rules, record = rules_from_answer(
+            origin,
+            status=exchange.response.status_code,
+            body=exchange.body,
+            received=validators_of(exchange.response, sent),
+            cached=cached,
+            now=now,
+            ttl=ttl,
+        )
+        if record is not None:
+            self._robots.put(record)
+        return rules

@@ -3,23 +3,24 @@
 The check runs where the socket is opened, on the address the host name resolved to,
 so a name that resolves to a public address for the first lookup and to 10.0.0.1 for
 the second (DNS rebinding) is still caught: we resolve once, vet every address, and
-connect to the vetted address itself. `GuardedTransport` is the httpx transport the
-`Fetcher` uses by default; every redirect hop opens its connection through it too.
+connect to the vetted address itself. `transport.GuardedTransport` opens every
+connection of the `Fetcher` (every redirect hop included) through this backend.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpcore
-import httpx
 
 from ..errors import SSRFBlocked
+from .network import AsyncioBackend
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -75,17 +76,30 @@ class AddressPolicy:
         """Refuse a URL whose host is an IP literal we may not contact, before any I/O."""
         if self.name_is_exempt(host):
             return
-        literal = host.strip("[]")
-        try:
-            reason = self.refusal(literal)
-        except ValueError:
+        literal = ip_literal(host)
+        if literal is None:
             return  # a host name: checked when it is resolved, at connect time
+        reason = self.refusal(literal)
         if reason:
             raise SSRFBlocked(f"refusing {literal}: {reason} address", url=url)
 
 
+@functools.lru_cache(maxsize=4096)
+def ip_literal(host: str) -> str | None:
+    """`host` as an IP address if it is one (brackets and zone allowed), else None."""
+    text = host.strip("[]")
+    try:
+        ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return None
+    return text
+
+
 async def resolve_host(host: str, port: int) -> Sequence[str]:
     """Every address `host` resolves to, in resolver order, without duplicates."""
+    literal = ip_literal(host)
+    if literal is not None:
+        return [literal]  # nothing to look up (and no trip to the resolver's thread pool)
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
@@ -101,7 +115,7 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         resolver: Resolver = resolve_host,
     ) -> None:
         self.policy = policy
-        self.inner = inner or httpcore.AnyIOBackend()
+        self.inner = inner or AsyncioBackend()
         self.resolver = resolver
 
     async def connect_tcp(
@@ -153,101 +167,3 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
-
-
-# httpcore's exceptions as httpx's, most specific first, so the Fetcher sees one family
-# whichever transport it was given (httpx keeps its own mapping private).
-_HTTPCORE_TO_HTTPX: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.ProtocolError, httpx.ProtocolError),
-)
-
-
-def as_httpx_error(exc: Exception) -> Exception:
-    for source, target in _HTTPCORE_TO_HTTPX:
-        if isinstance(exc, source):
-            return target(str(exc) or type(exc).__name__)
-    return exc
-
-
-class _ResponseStream(httpx.AsyncByteStream):
-    def __init__(self, stream: AsyncIterator[bytes] | Any) -> None:
-        self._stream = stream
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            async for part in self._stream:
-                yield part
-        except Exception as exc:
-            mapped = as_httpx_error(exc)
-            if mapped is exc:
-                raise
-            raise mapped from exc
-
-    async def aclose(self) -> None:
-        close = getattr(self._stream, "aclose", None)
-        if close is not None:
-            await close()
-
-
-class GuardedTransport(httpx.AsyncBaseTransport):
-    """httpx transport over an httpcore pool whose every connection goes through the guard."""
-
-    def __init__(
-        self,
-        policy: AddressPolicy,
-        *,
-        max_connections: int,
-        network_backend: httpcore.AsyncNetworkBackend | None = None,
-        resolver: Resolver = resolve_host,
-        keepalive_expiry: float = 5.0,
-    ) -> None:
-        self.backend = GuardedNetworkBackend(policy, inner=network_backend, resolver=resolver)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=max_connections,
-            max_keepalive_connections=max_connections,
-            keepalive_expiry=keepalive_expiry,
-            network_backend=self.backend,
-        )
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
-        try:
-            response = await self._pool.handle_async_request(core_request)
-        except Exception as exc:
-            mapped = as_httpx_error(exc)
-            if mapped is exc:
-                raise
-            raise mapped from exc
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_ResponseStream(response.stream),
-            extensions=response.extensions,
-        )
-
-    async def aclose(self) -> None:
-        await self._pool.aclose()

@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from ..models import Validators
+from .body import ACCEPT_ENCODING
 
 # Retry-After is honoured within this range: a server cannot make us hammer it (0 s)
 # nor silence a source for weeks with one header.
@@ -67,6 +68,16 @@ def validators_of(response: httpx.Response, sent: Validators) -> Validators:
     if response.status_code == 304:
         return Validators(etag=etag or sent.etag, last_modified=last_modified or sent.last_modified)
     return Validators(etag=etag, last_modified=last_modified)
+
+
+def request_headers(user_agent: str, accept: str, validators: Validators) -> dict[bytes, bytes]:
+    """Headers of every request: who we are, what we take, and what we already have."""
+    return {
+        b"User-Agent": header_bytes(user_agent),
+        b"Accept": accept.encode("ascii"),
+        b"Accept-Encoding": ACCEPT_ENCODING.encode("ascii"),
+        **conditional_headers(validators),
+    }
 
 
 def conditional_headers(validators: Validators) -> dict[bytes, bytes]:

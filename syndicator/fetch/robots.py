@@ -12,7 +12,7 @@ The `Fetcher` does the HTTP; this module decides what a status means:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from ..errors import FetchError, RobotsDisallowed
-from ..models import RobotsRecord
+from ..models import RobotsRecord, Validators
 
 ROBOTS_MAX_BYTES = 512 * 1024
 # After robots.txt could not be read, pages on that origin are refused without asking
@@ -112,3 +112,44 @@ class RobotsRules:
 
 def record_is_fresh(record: RobotsRecord, *, now: datetime, ttl: timedelta) -> bool:
     return now < record.fetched_at + ttl
+
+
+def rules_when_unreachable(
+    origin: str,
+    cached: RobotsRecord | None,
+    error: type[FetchError],
+    reason: str,
+    *,
+    now: datetime,
+    ttl: timedelta,
+) -> RobotsRules:
+    """robots.txt could not be read: a stale copy if we have one, else disallow all."""
+    until = now + UNREACHABLE_RECHECK
+    if cached is not None:  # RFC 9309 2.4 allows a cached copy while unreachable
+        return RobotsRules.from_record(cached, ttl=ttl, until=until)
+    return RobotsRules.unreachable(origin, error, reason, until=until)
+
+
+def rules_from_answer(
+    origin: str,
+    *,
+    status: int,
+    body: bytes,
+    received: Validators,
+    cached: RobotsRecord | None,
+    now: datetime,
+    ttl: timedelta,
+) -> tuple[RobotsRules, RobotsRecord | None]:
+    """What a robots.txt answer means (module docstring), and the record to cache if any."""
+    if 200 <= status < 300:
+        record = RobotsRecord(origin, body.decode("utf-8", errors="replace"), now, received)
+    elif status == 304 and cached is not None:
+        record = replace(cached, fetched_at=now, validators=received)
+    elif 400 <= status < 500 and status != 429:
+        record = RobotsRecord(origin, None, now)
+    else:
+        reason = f"HTTP {status}"
+        return rules_when_unreachable(
+            origin, cached, RobotsDisallowed, reason, now=now, ttl=ttl
+        ), None
+    return RobotsRules.from_record(record, ttl=ttl), record
