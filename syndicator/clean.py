@@ -16,6 +16,7 @@ The allowlists, tracker hosts and lazy-image attributes are data below, not code
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -56,7 +57,7 @@ ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 DROP_WITH_CONTENT = frozenset(
     {
         "script", "style", "iframe", "frame", "frameset", "noscript", "template", "object",
-        "embed", "applet", "svg", "math", "form", "textarea", "select", "button", "input",
+        "embed", "applet", "svg", "math", "textarea", "select", "button", "input",
         "canvas", "audio", "video", "map", "head", "title", "meta", "link", "base",
     }
 )  # fmt: skip
@@ -245,8 +246,13 @@ _PARAGRAPH, _LINE = "\x00", "\x01"
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u3000]+")
 
 
-def html_to_text(html: str | HtmlElement) -> str:
-    """Readable plain text: paragraphs separated by blank lines, list items as "- "."""
+def html_to_text(
+    html: str | HtmlElement, *, skip: Callable[[HtmlElement], bool] | None = None
+) -> str:
+    """Readable plain text: paragraphs separated by blank lines, list items as "- ".
+
+    Elements for which `skip` is true are left out (their tail text is kept).
+    """
     if isinstance(html, str):
         if not html.strip():
             return ""
@@ -255,9 +261,19 @@ def html_to_text(html: str | HtmlElement) -> str:
         root = html
     pieces: list[str] = []
     pre_depth = 0
+    skipping: HtmlElement | None = None
     # iterwalk instead of recursion: hostile pages nest thousands of levels deep.
     for event, el in etree.iterwalk(root, events=("start", "end")):
+        if skipping is not None:
+            if event == "end" and el is skipping:
+                skipping = None
+                if el.tail:
+                    pieces.append(el.tail)
+            continue
         tag = el.tag if isinstance(el.tag, str) else None
+        if event == "start" and skip is not None and el is not root and skip(el):
+            skipping = el
+            continue
         if event == "start":
             if tag in TEXT_BLOCKS:
                 pieces.append(_PARAGRAPH if tag not in ("li", "tr", "dd", "dt") else _LINE)

@@ -26,7 +26,7 @@ from . import boilerplate
 from .dates import parse_date
 from .document import parse
 from .fields import clean_author, clean_authors, clean_title
-from .generic import choose_container, strip_furniture
+from .generic import BlockStats, choose_container, strip_furniture
 from .metadata import PageMeta, read_metadata
 from .prune import drop_empty, normalized_text, prune
 
@@ -44,6 +44,7 @@ _HEAD_BLOCK_TAGS = ("h1", "h2", "h3", "p", "div", "span", "time", "header", "add
 class Body:
     element: HtmlElement
     method: str
+    stats: dict[HtmlElement, BlockStats] | None = None
 
 
 def extract_article(
@@ -86,7 +87,7 @@ def _extract(
     base_url = url or canonical or meta.og_url
     title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)
     body = _find_body(root, rules)
-    pruned = prune(body.element)
+    pruned = prune(body.element, body.stats)
     byline = _trim_head(body.element, title)
     signals = PageSignals(
         url=base_url,
@@ -101,7 +102,7 @@ def _extract(
     clean.remove_trackers(body.element)
     drop_empty(body.element)
     content_html = clean.sanitize(lxml.html.tostring(body.element, encoding="unicode"))
-    content_text = clean.html_to_text(content_html)
+    content_text = clean.html_to_text(body.element, skip=is_caption)
     images = _images(content_html)
     published = meta.published or _byline_date(byline)
     partial_reason = _partial_reason(content_text, page.problem, pruned.paywall, meta)
@@ -161,7 +162,7 @@ def _find_body(root: HtmlElement, rules: SiteRules | None) -> Body:
             note = "+site-rules-invalid"
     strip_furniture(root)
     choice = choose_container(body)
-    return Body(choice.element, f"generic:{choice.method}{note}")
+    return Body(choice.element, f"generic:{choice.method}{note}", choice.stats)
 
 
 def _merge(found: list[HtmlElement]) -> HtmlElement:
@@ -197,7 +198,23 @@ def _trim_head(container: HtmlElement, title: str) -> str | None:
         elif re.match(r"^by\s+\S", folded) and len(text) < 100:
             byline = byline or text
             el.drop_tree()
+        elif len(text) < 100 and parse_date(text) is not None and _leaf_block(el):
+            el.drop_tree()  # a dateline: the date is in Article.published
     return byline
+
+
+def _leaf_block(el: HtmlElement) -> bool:
+    return next(el.iterdescendants("p", "div", "section", "ul", "ol", "table"), None) is None
+
+
+def is_caption(el: HtmlElement) -> bool:
+    """Captions, credits and figures: kept in the HTML, not part of the running text."""
+    if el.tag == "figcaption":
+        return True
+    if el.tag == "figure":
+        return next(el.iter("table", "pre"), None) is None
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(names.strip()) and boilerplate.CAPTION_CLASS.search(names) is not None
 
 
 def _byline_date(byline: str | None) -> datetime | None:

@@ -7,13 +7,15 @@ text patterns against the whitespace-normalised text of a short block.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Dropped with their content before anything is scored: never article text.
 NEVER_CONTENT_TAGS = (
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "frame",
     "object", "embed", "applet", "button", "input", "select", "textarea", "option",
-    "dialog", "map", "audio", "video", "head", "link", "meta", "base",
+    "dialog", "map", "audio", "video", "head", "link", "meta", "base", "math", "title",
+    "frameset",
 )  # fmt: skip
 
 # Page furniture by tag. The strong ones go unless they hold nearly all of the page's
@@ -24,8 +26,8 @@ WEAK_FURNITURE_TAGS = ("aside", "header", "form")
 
 
 def _class_words(*words: str) -> re.Pattern[str]:
-    """A pattern matching any of `words` as a whole dash/underscore-separated class word."""
-    return re.compile(r"(?i)(?:^|[\s_-])(?:" + "|".join(words) + r")(?:$|[\s_-])")
+    """A pattern matching any of `words` as whole words of a class name ("post-tags")."""
+    return re.compile(r"(?i)(?<![a-z0-9])(?:" + "|".join(words) + r")(?![a-z0-9])")
 
 
 # Class/id words of things that are never the article: ads, shares, comments, related
@@ -51,18 +53,59 @@ STRONG_BOILERPLATE_CLASS = _class_words(
 # Class/id words of things that are usually not the article (sidebars, widgets, popups).
 WEAK_BOILERPLATE_CLASS = _class_words(
     r"sidebar|side[-_]?bar|rail|widget\w*|modal|popup|overlay|lightbox|categories",
-    r"print|toolbar|tools|meter",
+    r"print|toolbar|tools|meter|gallery|slideshow|carousel|slider",
 )
 # A strong/weak furniture element is kept when it holds more than this share of the
 # page's prose: then it is a wrapper of the page, not furniture.
 KEEP_STRONG_SHARE = 0.8
 KEEP_WEAK_SHARE = 0.5
-# Words that mark the article itself; they protect a block from the patterns above
-# when the same element says both ("article-body has-sidebar").
-CONTENT_CLASS = re.compile(
-    r"(?i)article|story|entry|blog[-_]?post|post[-_]?(?:body|content|text)|"
-    r"(?:body|page|main)[-_]?(?:text|copy|content)|content[-_]?(?:body|main)|prose|rich[-_]?text"
+# Words that mark the article itself. In a class name the last word is the head
+# ("entry-author-bio" is an author box, "article-body" the article), so a name counts
+# as content when its last matching word is one of these.
+CONTENT_CLASS = _class_words(
+    r"article|story|entry|blog[-_]?post|post[-_]?(?:body|content|text)|articleBody",
+    r"(?:body|page|main)[-_]?(?:text|copy|content)|content[-_]?(?:body|main)|prose",
+    r"rich[-_]?text|hentry|h-entry",
 )
+# Captions and credits: kept with their image in the HTML, left out of the plain text.
+CAPTION_CLASS = _class_words(
+    r"caption\w*|credits?|photo[-_]?credit|image[-_]?credit|media[-_]?credit|copyright"
+)
+# Head words that describe a part of an article, not the article ("ArticleHeader").
+PART_CLASS = _class_words(
+    r"header|heading|headline|title|meta|info|details|date|time|image|media|photo|video",
+    r"figure|label|top|hero|lead[-_]?(?:image|media|art)",
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+# A memo of a pure function: pages repeat the same class values thousands of times.
+@functools.lru_cache(maxsize=8192)
+def class_kind(names: str) -> str | None:
+    """What a `class`/`id` value says: "content", "strong", "weak" or None.
+
+    Each word of the value is judged by its last recognised part; one content
+    word protects the element from every boilerplate word.
+    """
+    verdict = None
+    for token in _CAMEL.sub("-", names).split():
+        last, kind = -1, None
+        for pattern, name in (
+            (CONTENT_CLASS, "content"),
+            (STRONG_BOILERPLATE_CLASS, "strong"),
+            (WEAK_BOILERPLATE_CLASS, "weak"),
+            (PART_CLASS, "part"),
+        ):
+            for match in pattern.finditer(token):
+                if match.end() > last or (match.end() == last and name == "content"):
+                    last, kind = match.end(), name
+        if kind == "content":
+            return "content"
+        if kind == "strong" or (kind == "weak" and verdict is None):
+            verdict = kind
+    return verdict
+
+
 # Class/id words that make a container a better or worse place to look for the body.
 POSITIVE_CONTAINER = re.compile(
     r"(?i)article|body|content|entry|hentry|main|page|post|text|blog|story|prose"

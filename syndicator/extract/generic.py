@@ -128,16 +128,14 @@ def furniture_strength(el: HtmlElement) -> float | None:
     if role in rules.BOILERPLATE_ROLES:
         return rules.KEEP_STRONG_SHARE
     names = class_and_id(el)
-    protected = bool(names) and rules.CONTENT_CLASS.search(names) is not None
+    kind = rules.class_kind(names) if names else None
     if el.tag in rules.STRONG_FURNITURE_TAGS:
-        return rules.KEEP_STRONG_SHARE if not protected or el.tag == "nav" else None
+        return rules.KEEP_STRONG_SHARE if kind != "content" or el.tag == "nav" else None
     if el.tag in rules.WEAK_FURNITURE_TAGS:
-        return rules.KEEP_WEAK_SHARE if not protected else None
-    if not names or protected:
-        return None
-    if rules.STRONG_BOILERPLATE_CLASS.search(names):
+        return rules.KEEP_WEAK_SHARE if kind != "content" else None
+    if kind == "strong":
         return rules.KEEP_STRONG_SHARE
-    if rules.WEAK_BOILERPLATE_CLASS.search(names):
+    if kind == "weak":
         return rules.KEEP_WEAK_SHARE
     return None
 
@@ -192,6 +190,7 @@ class Choice:
     element: HtmlElement
     method: str
     prose: int
+    stats: dict[HtmlElement, BlockStats]
 
 
 def choose_container(body: HtmlElement) -> Choice:
@@ -203,12 +202,12 @@ def choose_container(body: HtmlElement) -> Choice:
             continue
         if element_stats.score > best_score:
             best, best_score = el, element_stats.score
-    winner = Choice(best, "density", stats[best].prose)
+    winner = Choice(best, "density", stats[best].prose, stats)
     for name, xpath in SEMANTIC_CONTAINERS:
         found = [el for el in body.xpath(xpath) if el in stats]
         semantic = _best_semantic(found, stats, winner)
         if semantic is not None:
-            return Choice(semantic, f"semantic:{name}", stats[semantic].prose)
+            return Choice(semantic, f"semantic:{name}", stats[semantic].prose, stats)
     return winner
 
 

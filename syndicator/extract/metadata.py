@@ -48,15 +48,10 @@ META_IMAGE = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image"
               "twitter:image:src", "thumbnail")  # fmt: skip
 META_DESCRIPTION = ("og:description", "description", "twitter:description", "dc.description")
 META_LANGUAGE = ("content-language", "og:locale", "dc.language", "language")
-# Visible bylines and dates, when the head says nothing.
-BYLINE_XPATH = (
-    "//*[@itemprop='author']//*[@itemprop='name']|//*[@rel='author']"
-    "|//*[@itemprop='author' and not(*)]"
-    "|//*[contains(concat(' ',normalize-space(@class),' '),' byline ')"
-    " or contains(@class,'byline__name') or contains(@class,'author-name')"
-    " or contains(@class,'article-author') or contains(@class,'author')]"
+# Visible bylines, when the head says nothing: class words of byline elements.
+BYLINE_CLASS = re.compile(
+    r"(?i)(?<![a-z])(?:byline|author|writer|contributor)(?:[-_]?name)?(?![a-z])"
 )
-TIME_XPATH = "//time[@datetime]|//*[@itemprop='datePublished']"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,21 +184,12 @@ def read_metadata(root: HtmlElement, url: str | None, *, now: datetime | None = 
         named = _first(meta, META_AUTHOR)
         if named and not named.lower().startswith(("http://", "https://", "@")):
             authors = [named]
-    byline = None
-    for el in root.xpath(BYLINE_XPATH):
-        byline = _text(el.text_content())
-        if byline and len(byline) < 120:
-            break
-        byline = None
+    byline = None if authors else _visible_byline(root)
     published = parse_date(_text(ld.get("datePublished")), now=now) or parse_date(
         _first(meta, META_PUBLISHED), now=now
     )
     if published is None:
-        for el in root.xpath(TIME_XPATH):
-            published = parse_date(el.get("datetime") or el.get("content") or el.text_content(),
-                                   now=now)  # fmt: skip
-            if published:
-                break
+        published = _visible_date(root, now)
     updated = parse_date(_text(ld.get("dateModified")), now=now) or parse_date(
         _first(meta, META_UPDATED), now=now
     )
@@ -227,6 +213,32 @@ def read_metadata(root: HtmlElement, url: str | None, *, now: datetime | None = 
         headline=_text(ld.get("headline")),
         h1=h1s[0] if len(h1s) == 1 else None,
     )
+
+
+def _visible_byline(root: HtmlElement) -> str | None:
+    body = root.find("body")
+    for el in (body if body is not None else root).iter():
+        if not isinstance(el.tag, str):
+            continue
+        if (
+            el.get("itemprop") == "author"
+            or el.get("rel") == "author"
+            or BYLINE_CLASS.search(el.get("class") or "")
+        ):
+            text = _text(el.text_content())
+            if text and len(text) < 120:
+                return text
+    return None
+
+
+def _visible_date(root: HtmlElement, now: datetime | None) -> datetime | None:
+    for el in root.iter("time", "meta", "span", "div", "p"):
+        if el.tag == "time" or el.get("itemprop") == "datePublished":
+            value = el.get("datetime") or el.get("content") or el.text_content()
+            found = parse_date(value, now=now)
+            if found:
+                return found
+    return None
 
 
 def _boolean(value: Any) -> bool | None:

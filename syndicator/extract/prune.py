@@ -38,9 +38,15 @@ def normalized_text(el: HtmlElement) -> str:
     return _SPACES.sub(" ", el.text_content()).strip()
 
 
-def prune(container: HtmlElement) -> PruneResult:
-    """Drop boilerplate blocks inside `container` (in place); report paywall prompts."""
-    stats = measure(container)
+def prune(
+    container: HtmlElement, stats: dict[HtmlElement, BlockStats] | None = None
+) -> PruneResult:
+    """Drop boilerplate blocks inside `container` (in place); report paywall prompts.
+
+    `stats` may come from choosing the container (a measure of a tree holding it).
+    """
+    if stats is None:
+        stats = measure(container)
     paywall = False
     doomed: list[HtmlElement] = []
     stack = list(reversed(list(container)))
