@@ -26,7 +26,7 @@ from . import boilerplate
 from .dates import parse_date
 from .document import parse
 from .fields import clean_author, clean_authors, clean_title
-from .generic import BlockStats, choose_container, strip_furniture
+from .generic import BlockStats, choose_container, find_headline, strip_furniture
 from .metadata import PageMeta, read_metadata
 from .prune import drop_empty, normalized_text, prune
 
@@ -86,7 +86,7 @@ def _extract(
     canonical = _usable_canonical(meta.canonical_url, url)
     base_url = url or canonical or meta.og_url
     title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)
-    body = _find_body(root, rules)
+    body = _find_body(root, rules, title)
     pruned = prune(body.element, body.stats)
     byline = _trim_head(body.element, title)
     signals = PageSignals(
@@ -140,7 +140,7 @@ def _usable_canonical(canonical: str | None, url: str | None) -> str | None:
     return canonical
 
 
-def _find_body(root: HtmlElement, rules: SiteRules | None) -> Body:
+def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
     for el in list(root.iter(*boilerplate.NEVER_CONTENT_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()
@@ -160,8 +160,9 @@ def _find_body(root: HtmlElement, rules: SiteRules | None) -> Body:
                 note = "+site-rules-missed"
         except SelectorError:
             note = "+site-rules-invalid"
+    headline = find_headline(body, title)
     strip_furniture(root)
-    choice = choose_container(body)
+    choice = choose_container(body, headline)
     return Body(choice.element, f"generic:{choice.method}{note}", choice.stats)
 
 

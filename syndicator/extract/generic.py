@@ -185,6 +185,12 @@ SEMANTIC_CONTAINERS = (
 SEMANTIC_MIN_SHARE = 0.9
 
 
+# The headline's container must hold this share of the density winner's prose to
+# replace it (inside the winner), or this share to be preferred beside it.
+HEADLINE_MIN_SHARE = 0.2
+HEADLINE_BESIDE_SHARE = 0.5
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     element: HtmlElement
@@ -193,8 +199,35 @@ class Choice:
     stats: dict[HtmlElement, BlockStats]
 
 
-def choose_container(body: HtmlElement) -> Choice:
-    """The element holding the article: density winner, refined by semantic markup."""
+def find_headline(body: HtmlElement, title: str) -> list[HtmlElement]:
+    """The heading that shows the page's title, then its ancestors up to `body`."""
+    wanted = _comparable(title)
+    if len(wanted) < 8:
+        return []
+    for tags in (("h1",), ("h2", "h3", "h4")):
+        for heading in body.iter(*tags):
+            shown = _comparable(heading.text_content())
+            if shown and (shown == wanted or _overlaps(shown, wanted)):
+                return [heading, *heading.iterancestors()]
+    return []
+
+
+def _comparable(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _overlaps(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return short in long and len(short) >= 0.6 * len(long)
+
+
+def choose_container(body: HtmlElement, headline: list[HtmlElement] | None = None) -> Choice:
+    """The element holding the article: density winner, narrowed to the headline's
+    container when the winner also holds other stories, refined by semantic markup.
+
+    `headline` is `find_headline`'s answer from before furniture was stripped; the
+    first of its elements still in the page anchors the search.
+    """
     stats = measure(body)
     best, best_score = body, stats[body].score
     for el, element_stats in stats.items():
@@ -203,12 +236,35 @@ def choose_container(body: HtmlElement) -> Choice:
         if element_stats.score > best_score:
             best, best_score = el, element_stats.score
     winner = Choice(best, "density", stats[best].prose, stats)
+    anchored = _anchored(headline or [], stats, winner)
+    if anchored is not None:
+        winner = Choice(anchored, "headline", stats[anchored].prose, stats)
     for name, xpath in SEMANTIC_CONTAINERS:
         found = [el for el in body.xpath(xpath) if el in stats]
         semantic = _best_semantic(found, stats, winner)
         if semantic is not None:
             return Choice(semantic, f"semantic:{name}", stats[semantic].prose, stats)
     return winner
+
+
+def _anchored(
+    headline: list[HtmlElement], stats: dict[HtmlElement, BlockStats], winner: Choice
+) -> HtmlElement | None:
+    """The smallest container of the headline holding a fair share of the winner's
+    prose, when it lies inside the winner (which then also holds teasers, related
+    stories or comments) or beside it (the winner is another part of the page)."""
+    attached = [el for el in headline if el in stats]
+    if not attached or not winner.prose:
+        return None
+    for el in attached:
+        if stats[el].prose >= HEADLINE_MIN_SHARE * winner.prose:
+            if el is winner.element or winner.element in el.iterancestors():
+                return el if el is not winner.element else None
+            inside = any(a is winner.element for a in el.iterancestors())
+            if inside or stats[el].prose >= HEADLINE_BESIDE_SHARE * winner.prose:
+                return el
+            return None
+    return None
 
 
 def _best_semantic(
