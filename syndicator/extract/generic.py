@@ -186,9 +186,8 @@ SEMANTIC_MIN_SHARE = 0.9
 
 
 # The headline's container must hold this share of the density winner's prose to
-# replace it (inside the winner), or this share to be preferred beside it.
+# replace it.
 HEADLINE_MIN_SHARE = 0.2
-HEADLINE_BESIDE_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,20 +249,17 @@ def choose_container(body: HtmlElement, headline: list[HtmlElement] | None = Non
 def _anchored(
     headline: list[HtmlElement], stats: dict[HtmlElement, BlockStats], winner: Choice
 ) -> HtmlElement | None:
-    """The smallest container of the headline holding a fair share of the winner's
-    prose, when it lies inside the winner (which then also holds teasers, related
-    stories or comments) or beside it (the winner is another part of the page)."""
-    attached = [el for el in headline if el in stats]
-    if not attached or not winner.prose:
+    """Inside the winner, the smallest container of the headline that holds a fair
+    share of the winner's prose: the winner then also holds teasers, related stories
+    or comments beside the article."""
+    if not winner.prose:
         return None
-    for el in attached:
-        if stats[el].prose >= HEADLINE_MIN_SHARE * winner.prose:
-            if el is winner.element or winner.element in el.iterancestors():
-                return el if el is not winner.element else None
+    for el in headline:
+        if el is winner.element:
+            return None  # reached the winner: the headline has no container of its own
+        if el in stats and stats[el].prose >= HEADLINE_MIN_SHARE * winner.prose:
             inside = any(a is winner.element for a in el.iterancestors())
-            if inside or stats[el].prose >= HEADLINE_BESIDE_SHARE * winner.prose:
-                return el
-            return None
+            return el if inside else None
     return None
 
 
