@@ -102,21 +102,34 @@ _PLACEHOLDER_SRC = re.compile(
 
 
 def best_from_srcset(srcset: str) -> str | None:
-    """The largest candidate of a `srcset` ("a.jpg 480w, b.jpg 1080w" -> "b.jpg")."""
+    """The largest candidate of a `srcset` ("a.jpg 480w, b.jpg 1080w" -> "b.jpg").
+
+    Parsed as the HTML standard describes (a URL is a run of non-space characters;
+    commas inside it are part of it unless they end it), written by hand because no
+    well-kept library exposes that small parser.
+    """
     best: tuple[float, str] | None = None
-    # Written by hand: the grammar is small, and URLs may contain commas only when the
-    # candidate is followed by a descriptor, which this split tolerates well enough.
-    for candidate in re.split(r",\s+", srcset.strip()):
-        parts = candidate.split()
-        if not parts:
+    position, length = 0, len(srcset)
+    while position < length:
+        while position < length and (srcset[position].isspace() or srcset[position] == ","):
+            position += 1
+        start = position
+        while position < length and not srcset[position].isspace():
+            position += 1
+        url = srcset[start:position]
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            end = srcset.find(",", position)
+            end = length if end == -1 else end
+            descriptor, position = srcset[position:end].strip(), end
+        if not url:
             continue
-        size = 1.0
-        if len(parts) > 1:
-            match = re.fullmatch(r"(\d+(?:\.\d+)?)([wx])", parts[1])
-            if match:
-                size = float(match.group(1))
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)([wx])", descriptor.split()[0] if descriptor else "")
+        size = float(match.group(1)) if match else 1.0
         if best is None or size > best[0]:
-            best = (size, parts[0].rstrip(","))
+            best = (size, url)
     return best[1] if best else None
 
 
@@ -131,9 +144,10 @@ def _real_image_src(img: HtmlElement) -> str | None:
             found = best_from_srcset(value)
             if found and not found.startswith("data:"):
                 return found
-    parent = img.getparent()
-    if parent is not None and parent.tag == "picture":
-        for source in parent.iter("source"):
+    # libxml2 does not know <source> is empty, so the img may sit inside one.
+    picture = next(img.iterancestors("picture"), None)
+    if picture is not None:
+        for source in picture.iter("source"):
             found = best_from_srcset(source.get("srcset") or source.get("data-srcset") or "")
             if found and not found.startswith("data:"):
                 return found
@@ -156,7 +170,7 @@ def resolve_lazy_images(root: HtmlElement) -> None:
                 del img.attrib[name]
     for picture in list(root.iter("picture")):
         for source in list(picture.iter("source")):
-            _remove_keep_tail(source)
+            source.drop_tag()  # keeps the img libxml2 may have nested inside it
         picture.drop_tag()
 
 
@@ -256,7 +270,8 @@ def html_to_text(
     if isinstance(html, str):
         if not html.strip():
             return ""
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        parser = lxml.html.HTMLParser(huge_tree=True)  # deep nesting is not an error here
+        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
     else:
         root = html
     pieces: list[str] = []

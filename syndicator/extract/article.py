@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 from .. import clean
 from ..attribution import find_attribution
 from ..models import Article, PageSignals, SiteRules
-from ..urls import absolutize, stable_id
+from ..urls import absolutize, stable_id, strip_tracking
 from . import boilerplate
 from .dates import parse_date
 from .document import parse
@@ -113,7 +113,7 @@ def _extract(
         content_html=content_html,
         content_text=content_text,
         canonical_url=canonical,
-        original_url=attribution.original_url if attribution else None,
+        original_url=strip_tracking(attribution.original_url) if attribution else None,
         original_publisher=attribution.original_publisher if attribution else None,
         author=clean_authors(meta.authors) or clean_author(meta.byline) or clean_author(byline),
         published=published,

@@ -49,6 +49,7 @@ STRONG_BOILERPLATE_CLASS = _class_words(
     r"tags|tag[-_]?(?:list|cloud|links)|taxonomy|post[-_]?(?:tags|meta|categories)",
     r"visually[-_]?hidden|sr[-_]?only|screen[-_]?reader\w*|skip|jump[-_]?link",
     r"inline[-_]?(?:promo|related|ad)|rss|login|byline|dateline|timestamp",
+    r"kicker|eyebrow|overline|rubric",
 )
 # Class/id words of things that are usually not the article (sidebars, widgets, popups).
 WEAK_BOILERPLATE_CLASS = _class_words(

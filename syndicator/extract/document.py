@@ -19,8 +19,8 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-# Control characters lxml refuses in text; NUL also truncates the parse.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters lxml refuses in text (controls, lone surrogates); NUL also truncates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -80,7 +80,11 @@ def parse(html: str | bytes) -> ParsedPage:
     text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
     if not text.strip():
         return ParsedPage(_empty(), "empty document")
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+    # huge_tree lifts libxml2's nesting limit of 255, past which a page with unclosed
+    # tags would silently lose all of its text.
+    parser = lxml.html.HTMLParser(
+        remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=True
+    )
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:

@@ -11,7 +11,7 @@ import re
 from ..urls import registered_host
 
 # Separators between a headline and the site name in <title>/og:title.
-_STRONG_SEPARATORS = (" | ", " || ", " :: ", " » ", " // ", " · ")
+_STRONG_SEPARATORS = (" | ", " || ", " :: ", " » ", " // ", " · ", " > ")
 _WEAK_SEPARATORS = (" - ", " – ", " — ", ": ")
 # A trailing segment this short (words) after a strong separator is the site name.
 SITE_SUFFIX_MAX_WORDS = 5
@@ -25,6 +25,15 @@ ORGANISATION_WORDS = re.compile(
     r"headquarters|hq|division|brigade|battalion|squadron|wing|fleet|army|navy|air\s+force|"
     r"marines?|guard|dod|dvids|pentagon|university|institute|group|inc|llc|ltd|photo|"
     r"photos|video|updated|published|min|read)\b"
+)
+# Military and civil ranks that lead a name in bylines ("Staff Sgt. Lena Okafor"); they
+# stay in the name but are not mistaken for organisation words.
+RANK_PREFIX = re.compile(
+    r"(?i)^(?:(?:staff|master|first|1st|sgt\.?\s+maj\.?|command|chief|senior|tech\.?|"
+    r"lance|petty\s+officer\s+(?:1st|2nd|3rd)\s+class|airman\s+1st\s+class|"
+    r"(?:lt\.?\s+)?(?:gen|col|cmdr|cdr)\.?|rear\s+adm\.?|vice\s+adm\.?)\s+)*"
+    r"(?:sgt|sergeant|spc|pvt|pfc|cpl|lt|capt|maj|col|gen|adm|cmdr|cdr|ens|cmdr|"
+    r"airman|seaman|petty\s+officer|sailor|marine|officer|dr|mr|mrs|ms)\.?\s+"
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.I)
 _PERSON = re.compile(
@@ -42,6 +51,16 @@ def clean_title(title: str | None, *, site_name: str | None, url: str | None,
     if h1 and h1 != title and h1 in title and len(h1) >= 0.4 * len(title):
         return h1  # the page's own heading is the headline; the rest is decoration
     site_words = {" ".join(name.lower().split()) for name in (site_name, _host_label(url)) if name}
+    # Peel decorations one at a time: "Title | Article | The United States Army".
+    for _ in range(3):
+        shorter = _peel(title, site_words, url)
+        if shorter == title or not shorter:
+            break
+        title = shorter
+    return title
+
+
+def _peel(title: str, site_words: set[str], url: str | None) -> str:
     for sep in (*_STRONG_SEPARATORS, *_WEAK_SEPARATORS):
         if sep not in title:
             continue
@@ -80,8 +99,11 @@ def clean_author(raw: str | None) -> str | None:
     for part in _NAME_SPLIT.split(text):
         part = part.strip(" .,:;-–—")
         part = _BY_PREFIX.sub("", part)
-        if not part or ORGANISATION_WORDS.search(part) or any(ch.isdigit() for ch in part):
+        bare = RANK_PREFIX.sub("", part)
+        if not part or ORGANISATION_WORDS.search(bare) or any(ch.isdigit() for ch in part):
             continue
+        if part.isupper():
+            part = part.title()  # "JOHN SMITH" from shouting bylines
         if _PERSON.match(part) and part not in names:
             names.append(part)
     if not names:
