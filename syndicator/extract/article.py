@@ -101,7 +101,7 @@ def _extract(
     clean.absolutize_links(body.element, base_url)
     clean.remove_trackers(body.element)
     drop_empty(body.element)
-    content_html = clean.sanitize(lxml.html.tostring(body.element, encoding="unicode"))
+    content_html = _compact(clean.sanitize(lxml.html.tostring(body.element, encoding="unicode")))
     content_text = clean.html_to_text(body.element, skip=is_caption)
     images = _images(content_html)
     published = meta.published or _byline_date(byline)
@@ -127,6 +127,14 @@ def _extract(
         is_partial=partial_reason is not None,
         partial_reason=partial_reason,
     )
+
+
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def _compact(html: str) -> str:
+    """Source indentation between tags folded to one newline (HTML renders it the same)."""
+    return html.strip() if "<pre" in html else _BETWEEN_TAGS.sub(">\n<", html).strip()
 
 
 def _usable_canonical(canonical: str | None, url: str | None) -> str | None:

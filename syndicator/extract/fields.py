@@ -94,7 +94,9 @@ def clean_author(raw: str | None) -> str | None:
         return None
     text = " ".join(raw.split())
     text = _BY_PREFIX.sub("", text)
-    text = re.split(r"\s+(?:[|•·]|published|updated|posted|on\s+\w+\s+\d)", text, maxsplit=1)[0]
+    text = re.split(
+        r"(?i)\s+(?:[|•·]|published|updated|posted|on\s+\w+\.?\s+\d)", text, maxsplit=1
+    )[0]
     names = []
     for part in _NAME_SPLIT.split(text):
         part = part.strip(" .,:;-–—")
