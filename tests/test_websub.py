@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -126,16 +127,15 @@ def test_feeds_advertise_the_hub_and_themselves_when_a_hub_is_set() -> None:
     hub_url = "https://hub.example.net/"
     _, files = render_corpus(corpus_config(hub=hub_url))
     for path in ("feeds/all.rss", "feeds/tag/naval.rss"):
-        links = {l.get("rel"): l.get("href") for l in parse_xml(files[path]).iter(f"{ATOM}link")}
+        channel_links = parse_xml(files[path]).iter(f"{ATOM}link")
+        links = {link.get("rel"): link.get("href") for link in channel_links}
         assert links == {"self": "http://127.0.0.1:8080/" + path, "hub": hub_url}
     atom = parse_xml(files["feeds/source/deftech.atom"])
     rels = {link.get("rel"): link.get("href") for link in atom.findall(f"{ATOM}link")}
     assert rels["hub"] == hub_url
     assert rels["self"] == "http://127.0.0.1:8080/feeds/source/deftech.atom"
-    assert (
-        b'"hubs": [\n    {\n      "type": "WebSub",\n      "url": "https://hub.example.net/"'
-        in (files["feeds/all.json"])
-    )
+    hubs = json.loads(files["feeds/all.json"])["hubs"]
+    assert hubs == [{"type": "WebSub", "url": hub_url}]
 
 
 def test_without_a_hub_no_hub_link_is_written() -> None:
