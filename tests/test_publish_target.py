@@ -114,3 +114,16 @@ def test_local_folder_is_an_output_target(tmp_path: Path) -> None:
     target: OutputTarget = LocalFolder(tmp_path)
     assert target.write("style.css", b"body{}") is True
     assert target.write("style.css", b"body{}") is False
+
+
+def test_changed_bytes_always_get_a_later_last_modified_second(tmp_path: Path) -> None:
+    """A rewrite within the same second still moves the file time to a later second,
+    so clients that revalidate by date (HTTP dates have one-second resolution) see it."""
+    folder = LocalFolder(tmp_path)
+    folder.write("feeds/all.rss", b"first")
+    first = (tmp_path / "feeds/all.rss").stat().st_mtime_ns // 1_000_000_000
+    folder.write("feeds/all.rss", b"second")
+    second = (tmp_path / "feeds/all.rss").stat().st_mtime_ns // 1_000_000_000
+    assert second > first
+    folder.write("feeds/all.rss", b"second")
+    assert (tmp_path / "feeds/all.rss").stat().st_mtime_ns // 1_000_000_000 == second

@@ -39,22 +39,24 @@ class LocalFolder:
 
     def write(self, path: str, data: bytes) -> bool:
         target = self.root / check_relative_path(path)
+        previous_mtime: int | None = None
         try:
             if target.read_bytes() == data:
                 return False
+            previous_mtime = target.stat().st_mtime_ns
         except FileNotFoundError:
             pass
         except OSError as exc:
             raise PublishError(f"cannot read {target}: {exc.strerror or exc}") from exc
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _replace_atomically(target, data)
+            _replace_atomically(target, data, previous_mtime)
         except OSError as exc:
             raise PublishError(f"cannot write {target}: {exc.strerror or exc}") from exc
         return True
 
 
-def _replace_atomically(target: Path, data: bytes) -> None:
+def _replace_atomically(target: Path, data: bytes, previous_mtime: int | None) -> None:
     # A dot-name in the same folder: the rename stays on one file system, and the
     # server never serves dot-files, so a half-written temporary is never seen.
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
@@ -64,11 +66,27 @@ def _replace_atomically(target: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         Path(temporary).chmod(FILE_MODE)
+        if previous_mtime is not None:
+            _advance_mtime(Path(temporary), previous_mtime)
         Path(temporary).replace(target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     _fsync_folder(target.parent)
+
+
+def _advance_mtime(path: Path, previous_mtime: int) -> None:
+    """Give changed bytes a Last-Modified second later than the old file's.
+
+    HTTP dates have one-second resolution: a file rewritten within the second of its
+    previous version would keep its Last-Modified, and clients that revalidate by date
+    (libcurl, so newsboat) would keep the old copy.
+    """
+    second = 1_000_000_000
+    earliest = (previous_mtime // second + 1) * second
+    current = path.stat().st_mtime_ns
+    if current < earliest:
+        os.utime(path, ns=(earliest, earliest))
 
 
 def _fsync_folder(folder: Path) -> None:
