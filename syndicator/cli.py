@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
+import os
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -22,9 +22,10 @@ import click
 
 from . import __version__, pipeline
 from .config import load_config
-from .digest import last_complete
+from .digest import last_complete, smtp_password
 from .errors import ConfigError, SyndicatorError
 from .models import Config, RunReport, Source
+from .report import format_report
 from .runtime import open_services
 
 
@@ -107,24 +108,35 @@ def publish(settings: _Settings) -> None:
 
 
 @main.command()
-@click.option("--period", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
+@click.option(
+    "--period", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True
+)
 @click.option(
     "--date",
     "day",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="A day inside the period (default: the last complete period).",
 )
-@click.option("--email/--no-email", default=None, help="Mail it (default: when digest.email.to is set).")
+@click.option(
+    "--email/--no-email", default=None, help="Mail it (default: when digest.email.to is set)."
+)
 @click.pass_obj
 def digest(settings: _Settings, period: str, day: datetime | None, email: bool | None) -> None:
     """Write the ad-free digest of a day or a week (HTML and text) and print its paths."""
     config = settings.config()
     chosen: date = day.date() if day else last_complete(period, datetime.now(UTC).date())  # type: ignore[arg-type]
     send = bool(config.digest.email.to) if email is None else email
+    password = smtp_password(config.digest.email, os.environ)
 
     async def go() -> tuple[str, ...]:
         async with open_services(config, workers=0) as services:
-            return await pipeline.make_digest(services, period, chosen, email=send)  # type: ignore[arg-type]
+            return await pipeline.make_digest(
+                services,
+                period,
+                chosen,
+                send=send,
+                password=password,  # type: ignore[arg-type]
+            )
 
     for path in asyncio.run(go()):
         click.echo(str(config.output_dir / path))
@@ -161,10 +173,21 @@ def serve(settings: _Settings, host: str, port: int) -> None:
 
 
 @main.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              help="Port for the published result.")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("demo-output"), show_default=True, help="Where the demo writes.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="Port for the published result.",
+)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Where the demo writes.",
+)
 @click.option("--no-serve", is_flag=True, help="Run the pipeline and exit without serving.")
 def demo(port: int, folder: Path, no_serve: bool) -> None:
     """Run the whole pipeline against a bundled sample site on 127.0.0.1 and serve the result."""
@@ -175,8 +198,13 @@ def demo(port: int, folder: Path, no_serve: bool) -> None:
 
 @main.command()
 @click.argument("target")
-@click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "html", "json"]),
+    default="text",
+    show_default=True,
+)
 @click.option("--url", help="The page's URL, for a file (resolves links, finds attribution).")
 @click.pass_obj
 def extract(settings: _Settings, target: str, fmt: str, url: str | None) -> None:
@@ -228,11 +256,15 @@ def status(settings: _Settings) -> None:
     with _store(settings) as store:
         states = {state.source_id: state for state in store.states()}
         counts = store.counts()
-    click.echo(f"{counts['articles']} articles in {counts['stories']} stories; "
-               f"{counts['fetches']} requests logged")
+    click.echo(
+        f"{counts['articles']} articles in {counts['stories']} stories; "
+        f"{counts['fetches']} requests logged"
+    )
     for source in config.sources:
         state = states.get(source.id)
-        checked = f"{state.last_checked:%Y-%m-%d %H:%M}Z" if state and state.last_checked else "never"
+        checked = (
+            f"{state.last_checked:%Y-%m-%d %H:%M}Z" if state and state.last_checked else "never"
+        )
         line = f"{source.id:<24} checked {checked}"
         if not source.enabled:
             line += "  (disabled)"
@@ -257,38 +289,15 @@ def check(settings: _Settings) -> None:
 # --- helpers ---------------------------------------------------------------------------
 
 
-def format_report(report: RunReport, config: Config) -> str:
-    """One line per source, then the published files."""
-    lines = []
-    width = max((len(r.source_id) for r in report.sources), default=10)
-    for r in report.sources:
-        counts = f"{r.new} new, {r.updated} updated, {r.unchanged} unchanged"
-        if r.partial:
-            counts += f", {r.partial} partial"
-        if r.rejected:
-            counts += f", {len(r.rejected)} rejected"
-        label = {"not_modified": "not modified", "failed": "FAILED"}.get(r.status, r.status)
-        seconds = r.duration.total_seconds()
-        lines.append(f"{r.source_id:<{width}}  {label:<12}  {counts}  ({seconds:.1f}s)"
-                     + (f"  {r.note}" if r.note else ""))
-        for failure in r.failures:
-            where = f" {failure.url}" if failure.url and failure.stage != "fetch" else ""
-            lines.append(f"{'':<{width}}    {failure.stage}: {failure.kind}: {failure.message}{where}")
-    seconds = (report.finished - report.started).total_seconds()
-    lines.append(
-        f"{len(report.sources)} sources, {report.new} new articles, {report.failed} failed, "
-        f"{len(report.published)} files changed in {config.output_dir} ({seconds:.1f}s)"
-    )
-    return "\n".join(lines)
-
-
 def _select(config: Config, source_ids: Sequence[str]) -> list[Source] | None:
     if not source_ids:
         return None
     known = {source.id: source for source in config.sources}
     missing = [source_id for source_id in source_ids if source_id not in known]
     if missing:
-        raise click.BadParameter(f"unknown source id(s): {', '.join(missing)}", param_hint="--source")
+        raise click.BadParameter(
+            f"unknown source id(s): {', '.join(missing)}", param_hint="--source"
+        )
     return [known[source_id] for source_id in source_ids]
 
 
@@ -306,5 +315,3 @@ async def _fetch_one(settings: _Settings, url: str) -> tuple[str, str]:
     async with Fetcher(fetch_settings) as fetcher:
         result = await fetcher.fetch(url)
     return result.text(), result.url
-
-

@@ -131,6 +131,11 @@ def render_digest(digest: Digest, config: Config) -> Mapping[str, bytes]:
     return {f"{digest.slug}.html": html.encode(), f"{digest.slug}.txt": text.encode()}
 
 
+def smtp_password(settings: EmailSettings, environ: Mapping[str, str]) -> str | None:
+    """The SMTP password from the environment variable the settings name (never the file)."""
+    return environ.get(settings.password_env) if settings.password_env else None
+
+
 def send_digest(
     settings: EmailSettings,
     digest: Digest,

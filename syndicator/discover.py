@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import html
 import io
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -52,6 +54,8 @@ def entry_id(source_id: str, *, guid: str | None, url: str | None) -> str:
 
 
 def _from_feed(source: Source, result: FetchResult) -> Discovery:
+    if _looks_like_json(result):
+        return _from_json_feed(source, result)
     headers = {"content-location": result.url}
     if result.content_type:
         charset = f"; charset={result.encoding}" if result.encoding else ""
@@ -95,8 +99,8 @@ def _entry(source: Source, raw: Any, base: str) -> Entry | None:
         url=url,
         title=_plain(raw.get("title", "")),
         guid=guid,
-        published=_when(raw.get("published_parsed")),
-        updated=_when(raw.get("updated_parsed")),
+        published=_when(dict.get(raw, "published_parsed")),
+        updated=_when(dict.get(raw, "updated_parsed")),
         author=_plain(raw.get("author", "")) or None,
         summary_html=summary,
         content_html=content_html,
@@ -143,6 +147,76 @@ def _newest_first(entries: list[Entry]) -> list[Entry]:
     return sorted(
         entries, key=lambda entry: entry.published or entry.updated or oldest, reverse=True
     )
+
+
+# --- JSON Feed: plain JSON, which feedparser 6.0 does not read ----------------------
+
+
+def _from_json_feed(source: Source, result: FetchResult) -> Discovery:
+    try:
+        document = json.loads(result.body.decode(result.encoding or "utf-8", errors="replace"))
+    except ValueError as exc:
+        raise ParseError(f"not valid JSON: {exc}", url=result.url) from None
+    version = document.get("version", "") if isinstance(document, dict) else ""
+    if not str(version).startswith("https://jsonfeed.org/version/"):
+        raise NotAFeed("JSON without a JSON Feed version", url=result.url)
+    items = document.get("items")
+    entries = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and (entry := _json_entry(source, item, result.url)):
+            entries.append(entry)
+    title = document.get("title") if isinstance(document.get("title"), str) else None
+    return Discovery(tuple(_newest_first(entries)[: source.max_entries]), None, title)
+
+
+def _json_entry(source: Source, item: dict[str, Any], base: str) -> Entry | None:
+    url = absolutize(_text(item.get("url")) or _text(item.get("external_url")), base)
+    if url is None:
+        return None
+    url = strip_tracking(url)
+    guid = _text(item.get("id")) or None
+    content = _text(item.get("content_html"))
+    if not content and (plain := _text(item.get("content_text"))):
+        content = "".join(f"<p>{html.escape(part)}</p>" for part in plain.split("\n\n"))
+    authors = item.get("authors") or (
+        [item["author"]] if isinstance(item.get("author"), dict) else []
+    )
+    names = [_text(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]
+    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    return Entry(
+        source_id=source.id,
+        entry_id=entry_id(source.id, guid=guid, url=url),
+        url=url,
+        title=_plain(_text(item.get("title"))),
+        guid=guid,
+        published=_iso_date(item.get("date_published")),
+        updated=_iso_date(item.get("date_modified")),
+        author=", ".join(names) or None,
+        summary_html=html.escape(_text(item.get("summary"))),
+        content_html=content or None,
+        image=absolutize(_text(item.get("image")) or _text(item.get("banner_image")), base),
+        tags=tuple(_plain(t) for t in tags if isinstance(t, str)),
+    )
+
+
+def _iso_date(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _looks_like_json(result: FetchResult) -> bool:
+    if result.content_type and "json" in result.content_type:
+        return True
+    return result.body.lstrip()[:1] == b"{"
 
 
 # --- index pages ----------------------------------------------------------------------

@@ -13,17 +13,19 @@ import asyncio
 import functools
 import logging
 import random
+import smtplib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 
 from . import publish
 from .assemble import article_from_entry, merge_entry
+from .digest import Period, build_digest, period_bounds, render_digest, send_digest
 from .discover import discover
-from .errors import FetchError, ParseError, RetryLater, RobotsDisallowed
+from .errors import FetchError, ParseError, PublishError, RetryLater, RobotsDisallowed
 from .extract import extract_article
 from .fetch import Fetcher, next_attempt
 from .models import (
@@ -34,6 +36,7 @@ from .models import (
     FetchLog,
     FetchResult,
     Rejected,
+    RunReport,
     SiteRules,
     Source,
     SourceReport,
@@ -81,8 +84,6 @@ async def run_pass(
     services: Services, sources: Sequence[Source] | None = None, *, force: bool = False
 ) -> RunReport:
     """Check the given (default: all enabled) sources concurrently, then publish."""
-    from .models import RunReport  # noqa: PLC0415 (kept local: RunReport is only built here)
-
     started = services.clock()
     services.store.sync_sources(services.config.sources, started)
     chosen = [s for s in (sources or services.config.sources) if s.enabled]
@@ -108,6 +109,31 @@ async def publish_site(services: Services) -> tuple[str, ...]:
     return changed
 
 
+async def make_digest(
+    services: Services, period: Period, day: date, *, send: bool, password: str | None = None
+) -> tuple[str, ...]:
+    """Write the digest of the period containing `day` (and mail it); return its paths."""
+    config = services.config
+    first, start, end = period_bounds(period, day)
+    stories = services.store.between(start, end, config.digest.max_articles)
+    digest = build_digest(config, period, first, stories)
+    files = render_digest(digest, config)
+    publish.write_outputs(services.target, files)
+    if send:
+        try:
+            await asyncio.to_thread(
+                send_digest,
+                config.digest.email,
+                digest,
+                files,
+                password=password,
+                now=services.clock(),
+            )
+        except (OSError, smtplib.SMTPException) as exc:
+            raise PublishError(f"digest written but not mailed: {exc}") from exc
+    return tuple(files)
+
+
 async def check_source(services: Services, source: Source, *, force: bool = False) -> SourceReport:
     """Fetch, discover, extract and save one source; never raises for the source's own faults."""
     now = services.clock()
@@ -118,7 +144,9 @@ async def check_source(services: Services, source: Source, *, force: bool = Fals
     status: str = "ok"
     next_check: datetime | None = None
     try:
-        result = await _fetch(services, work, source.url, "feed" if source.kind == "feed" else "page")
+        result = await _fetch(
+            services, work, source.url, "feed" if source.kind == "feed" else "page"
+        )
         if result.not_modified:
             status = "not_modified"
             entries: list[Entry] = []
@@ -179,8 +207,9 @@ async def _article(
         page = await _fetch(services, work, entry.url, "page", validators=validators)
     except RobotsDisallowed as exc:
         work.failures.append(Failure("page", exc.kind, str(exc), entry.url))
-        return _accept(article_from_entry(entry, source, reason="robots.txt disallows the page"),
-                       entry), False
+        return _accept(
+            article_from_entry(entry, source, reason="robots.txt disallows the page"), entry
+        ), False
     except FetchError as exc:
         work.failures.append(Failure("page", exc.kind, str(exc), entry.url))
         reason = f"page could not be fetched ({exc.kind}); will retry"
@@ -220,21 +249,35 @@ async def _fetch(
     started = services.clock()
     try:
         result = await services.fetcher.fetch(
-            url, validators=validators, kind=kind,  # type: ignore[arg-type]
+            url,
+            validators=validators,
+            kind=kind,  # type: ignore[arg-type]
             user_agent=source.user_agent,
         )
     except (FetchError, ParseError) as exc:
         work.log.append(
-            FetchLog(started, source.id, url, kind, exc.kind,
-                     getattr(exc, "status", None), message=str(exc)[:500])
+            FetchLog(
+                started,
+                source.id,
+                url,
+                kind,
+                exc.kind,
+                getattr(exc, "status", None),
+                message=str(exc)[:500],
+            )
         )
         raise
     work.validators.append((url, result.validators))
     work.log.append(
         FetchLog(
-            started, source.id, url, kind,
+            started,
+            source.id,
+            url,
+            kind,
             "not_modified" if result.not_modified else "ok",
-            result.status, len(result.body), int(result.elapsed.total_seconds() * 1000),
+            result.status,
+            len(result.body),
+            int(result.elapsed.total_seconds() * 1000),
         )
     )
     return result
@@ -269,8 +312,13 @@ def _finish(
         new_state = SourceState(source.id, now, now, next_check, 0, None, None)
     saved = services.store.save(
         SourceUpdate(
-            source.id, now, tuple(work.articles), tuple(work.seen), tuple(work.validators),
-            tuple(work.log), new_state,
+            source.id,
+            now,
+            tuple(work.articles),
+            tuple(work.seen),
+            tuple(work.validators),
+            tuple(work.log),
+            new_state,
         )
     )
     return SourceReport(

@@ -20,8 +20,15 @@ from .store import Store
 
 def default_workers() -> int:
     """Processes for extraction: the cores we may use, leaving the event loop its own."""
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else os.cpu_count() or 1))
+    return max(
+        1,
+        min(
+            4,
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1,
+        ),
+    )
 
 
 def extraction_executor(workers: int) -> Executor | None:
@@ -45,8 +52,10 @@ async def open_services(
     store = Store.open(config.database)
     executor = extraction_executor(default_workers() if workers is None else workers)
     hub_client = (
-        httpx.AsyncClient(timeout=config.fetch.timeout.total_seconds(),
-                          headers={"User-Agent": config.fetch.user_agent})
+        httpx.AsyncClient(
+            timeout=config.fetch.timeout.total_seconds(),
+            headers={"User-Agent": config.fetch.user_agent},
+        )
         if config.site.websub_hub
         else None
     )
