@@ -7,7 +7,7 @@ import io
 import json
 import socket
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -18,8 +18,10 @@ import pytest
 from bs4 import BeautifulSoup
 from protego import Protego
 
-from syndicator.config import load_config
+from syndicator.config import load_config, parse_config
 from syndicator.demo import EXPECTED, RequestRecord, SampleSite
+from syndicator.discover import discover
+from syndicator.models import FetchResult, Validators
 from syndicator.urls import identity_key
 
 SITES = ("dod", "republisher", "army", "tradepress")
@@ -462,3 +464,28 @@ def test_sources_yaml_keeps_given_values_exactly(shared_site: SampleSite, tmp_pa
     assert config.site.base_url == "http://127.0.0.1:9000/demo #1/"
     assert config.database == tmp_path / "db: one.db"
     assert config.output_dir == tmp_path / "out'put"
+
+
+def test_discover_reads_every_source(shared_site: SampleSite, client: httpx.Client) -> None:
+    """Our discover stage finds every listed story in each source's feed or index page."""
+    text = shared_site.sources_yaml(base_url="http://127.0.0.1:8080/")
+    config = parse_config(text, Path("sources.yaml"))
+    titles = []
+    for source in config.sources:
+        response = client.get(source.url)
+        content_type, _, _ = response.headers["content-type"].partition(";")
+        result = FetchResult(
+            requested_url=source.url,
+            url=str(response.url),
+            status=response.status_code,
+            body=response.content,
+            content_type=content_type,
+            encoding="utf-8",
+            validators=Validators(response.headers["etag"], response.headers["last-modified"]),
+            fetched_at=datetime(2025, 11, 6, tzinfo=UTC),
+            elapsed=timedelta(0),
+        )
+        found = discover(source, result)
+        assert not found.warnings, source.id
+        titles += [entry.title for entry in found.entries]
+    assert sorted(titles) == sorted((*EXPECTED["published_titles"], EXPECTED["copy_title"]))
