@@ -26,9 +26,9 @@ def run_demo(folder: Path, *, port: int, serve: bool, echo: Callable[[str], None
     """
     # Imported here so that importing the sample site alone (as tests and the worker
     # test do) does not load the pipeline, the fetcher and the publisher.
-    from ..cli import format_report
     from ..config import load_config
-    from ..publish import make_server
+    from ..report import format_report
+    from ..serve import make_server
 
     _prepare(folder)
     output = folder / _OUTPUT_DIR
