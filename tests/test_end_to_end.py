@@ -18,7 +18,7 @@ import pytest
 
 from syndicator.demo import EXPECTED, RequestRecord, SampleSite
 
-from .feedrules import assert_valid_folder, published_feeds
+from feedrules import assert_valid_folder, published_feeds
 
 pytestmark = pytest.mark.e2e
 
