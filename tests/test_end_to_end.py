@@ -15,10 +15,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from feedrules import assert_valid_folder, published_feeds
 
 from syndicator.demo import EXPECTED, RequestRecord, SampleSite
-
-from feedrules import assert_valid_folder, published_feeds
 
 pytestmark = pytest.mark.e2e
 
