@@ -117,6 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "syndicator"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
 
     def do_GET(self) -> None:
         self._respond(send_body=True)

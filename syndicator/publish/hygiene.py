@@ -72,6 +72,7 @@ _WHITESPACE = re.compile(r"\s+")
 _LOOKS_LIKE_MARKUP = re.compile(
     r"</?[A-Za-z][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);"
 )
+_ABSOLUTE_WEB_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
 _SRCSET_CANDIDATE = re.compile(r"\s*([^\s,]+)(\s+[^,]+)?\s*(?:,|$)")
 
 
@@ -137,6 +138,8 @@ def _url_rewriter(base_url: str | None) -> Callable[[str, str, str], str | None]
 
     def rewrite(element: str, attribute: str, value: str) -> str | None:
         if attribute in URL_ATTRIBUTES:
+            if _ABSOLUTE_WEB_URL.match(value):
+                return value  # the cleaner already made most URLs absolute: skip urljoin
             return absolutize(value, base_url)
         if attribute == "srcset":
             return _absolute_srcset(value, base_url)

@@ -75,7 +75,9 @@ def prepare_item(stored: StoredArticle, source: Source | None, *, summary_chars:
         for app in stored.appearances
         if _is_web_url(app.url) and identity_key(app.url) != identity_key(link)
     )
-    summary_text = excerpt(plain_text(article.summary or article.content_text), summary_chars)
+    # Only the start of the text can reach the excerpt; a margin covers stripped markup.
+    text = (article.summary or article.content_text)[: summary_chars * 4]
+    summary_text = excerpt(plain_text(text), summary_chars)
     credit = credit_html(original, appearances)
     summary_html = (f"<p>{escape(summary_text)}</p>" if summary_text else "") + credit
     content_html = None
