@@ -21,7 +21,7 @@ from test_publish_corpus import (
     render_corpus,
 )
 
-from syndicator.models import Article, Channel, StoredArticle
+from syndicator.models import Appearance, Article, Channel, StoredArticle
 from syndicator.publish import (
     build_documents,
     changed_feed_urls,
@@ -446,3 +446,21 @@ def test_content_with_nothing_left_after_cleaning_falls_back_to_the_summary() ->
     entry = _parse(files, "feeds/all.atom").entries[0]
     assert "content" not in entry
     assert entry.summary == "<p>A short excerpt survives.</p>"
+
+
+def test_the_original_is_credited_once_not_again_among_appearances() -> None:
+    """A copy whose appearances include the original lists only the other places."""
+    config = corpus_config()
+    copy = corpus_articles()["alliance_copy"]
+    elsewhere = "https://weekly.example.net/2024/10/alliance"
+    copy = dataclasses.replace(
+        copy,
+        appearances=(
+            Appearance("dod-news", "U.S. Department of Defense News", ALLIANCE_URL),
+            Appearance("defense-weekly", "Defense Weekly (subscribers)", elsewhere),
+        ),
+    )
+    files = render_outputs(config, {Channel("source", "deftech"): [copy]})
+    html = json.loads(files["feeds/source/deftech.json"])["items"][0]["content_html"]
+    assert html.count(ALLIANCE_URL) == 2  # the credit line's link and its text
+    assert f'Also published by <a href="{elsewhere}">Defense Weekly (subscribers)</a>.' in html

@@ -70,16 +70,18 @@ def prepare_item(stored: StoredArticle, source: Source | None, *, summary_chars:
     mode: PublishMode = source.publish if source is not None else "summary"
     source_name = plain_text(source.name) if source is not None else stored.source_id
     original = _credit(article.original_url, article.original_publisher, link)
+    # Other places the story ran, less this page and the original already credited.
+    named = {identity_key(link)} | ({identity_key(original.url)} if original else set())
     appearances = tuple(
         Appearance(app.source_id, plain_text(app.source_name) or app.source_id, app.url)
         for app in stored.appearances
-        if _is_web_url(app.url) and identity_key(app.url) != identity_key(link)
+        if _is_web_url(app.url) and identity_key(app.url) not in named
     )
     # Only the start of the text can reach the excerpt; a margin covers stripped markup.
     text = (article.summary or article.content_text)[: summary_chars * 4]
     summary_text = excerpt(plain_text(text), summary_chars)
     credit = credit_html(original, appearances)
-    summary_html = (f"<p>{escape(summary_text)}</p>" if summary_text else "") + credit
+    summary_html = (f"<p>{escape(summary_text, quote=False)}</p>" if summary_text else "") + credit
     content_html = None
     if mode == "full":
         body = feed_html(article.content_html, article.url)
