@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from importlib.resources import files
 
@@ -47,15 +48,30 @@ class ChannelView:
     tags: tuple[str, ...] = ()
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def display_date(moment: datetime) -> str:
+    """`30 Oct 2024`, whatever the process locale (strftime's %b follows it)."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def iso_date(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("syndicator", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["display_date"] = display_date
+    environment.filters["iso_date"] = iso_date
+    return environment
 
 
 def stylesheet() -> bytes:
