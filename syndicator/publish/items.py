@@ -14,7 +14,7 @@ from html import escape
 
 from ..models import Appearance, PublishMode, Source, StoredArticle
 from ..urls import identity_key, registered_host, strip_tracking
-from .hygiene import clean_text, excerpt, feed_html, plain_text
+from .hygiene import clean_text, excerpt, feed_html, plain_text, web_url
 
 # Article ids are hex digests; readers want an IRI, so each id maps to a name-based
 # UUID in a namespace of our own: same article id, same item id, for ever.
@@ -59,23 +59,27 @@ class FeedItem:
     appearances: tuple[Appearance, ...] = ()
 
 
-def prepare_item(stored: StoredArticle, source: Source | None, *, summary_chars: int) -> FeedItem:
-    """The shared publishable form of one stored article.
+def prepare_item(
+    stored: StoredArticle, source: Source | None, *, summary_chars: int
+) -> FeedItem | None:
+    """The shared publishable form of one stored article; None without a usable link.
 
     `source` is None when the article's source left the configuration; such items are
     published in summary form, the cautious choice for content we no longer vouch for.
     """
     article = stored.article
-    link = strip_tracking(article.url)
+    link = web_url(strip_tracking(article.url))
+    if link is None:
+        return None  # nothing for a reader to open; the fetcher never stores such URLs
     mode: PublishMode = source.publish if source is not None else "summary"
     source_name = plain_text(source.name) if source is not None else stored.source_id
     original = _credit(article.original_url, article.original_publisher, link)
     # Other places the story ran, less this page and the original already credited.
     named = {identity_key(link)} | ({identity_key(original.url)} if original else set())
     appearances = tuple(
-        Appearance(app.source_id, plain_text(app.source_name) or app.source_id, app.url)
+        Appearance(app.source_id, plain_text(app.source_name) or app.source_id, url)
         for app in stored.appearances
-        if _is_web_url(app.url) and identity_key(app.url) not in named
+        if (url := web_url(app.url)) is not None and identity_key(url) not in named
     )
     # Only the start of the text can reach the excerpt; a margin covers stripped markup.
     text = (article.summary or article.content_text)[: summary_chars * 4]
@@ -84,7 +88,7 @@ def prepare_item(stored: StoredArticle, source: Source | None, *, summary_chars:
     summary_html = (f"<p>{escape(summary_text, quote=False)}</p>" if summary_text else "") + credit
     content_html = None
     if mode == "full":
-        body = feed_html(article.content_html, article.url)
+        body = feed_html(article.content_html, link)
         content_html = (body + credit) if body else None
     title = plain_text(article.title) or summary_text[:80] or "Untitled"
     published = _utc(stored.date)
@@ -105,7 +109,7 @@ def prepare_item(stored: StoredArticle, source: Source | None, *, summary_chars:
         summary_html=summary_html,
         content_html=content_html,
         tags=tuple(dict.fromkeys(clean_text(tag) for tag in article.tags if tag.strip())),
-        image=article.image if article.image and _is_web_url(article.image) else None,
+        image=web_url(article.image),
         language=article.language,
         original=original,
         appearances=appearances,
@@ -114,12 +118,10 @@ def prepare_item(stored: StoredArticle, source: Source | None, *, summary_chars:
 
 def _credit(original_url: str | None, publisher: str | None, link: str) -> Credit | None:
     """A credit only for a real republication: an original that is not this page."""
-    if not original_url or not _is_web_url(original_url):
+    url = web_url(strip_tracking(original_url or ""))
+    if url is None or identity_key(url) == identity_key(link):
         return None
-    if identity_key(original_url) == identity_key(link):
-        return None
-    name = plain_text(publisher or "") or registered_host(original_url)
-    return Credit(strip_tracking(original_url), name)
+    return Credit(url, plain_text(publisher or "") or registered_host(url))
 
 
 def credit_html(original: Credit | None, appearances: tuple[Appearance, ...]) -> str:
@@ -136,10 +138,6 @@ def credit_html(original: Credit | None, appearances: tuple[Appearance, ...]) ->
         )
         lines.append(f"<p><em>Also published by {places}.</em></p>")
     return "".join(lines)
-
-
-def _is_web_url(url: str) -> bool:
-    return url.startswith(("http://", "https://"))
 
 
 def _utc(moment: datetime) -> datetime:
