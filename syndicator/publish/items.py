@@ -7,6 +7,7 @@ visible credit line; readers do not show RSS `<source>` or Atom `via` links.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,11 +15,14 @@ from html import escape
 
 from ..models import Appearance, PublishMode, Source, StoredArticle
 from ..urls import identity_key, registered_host, strip_tracking
-from .hygiene import clean_text, excerpt, feed_html, plain_text, web_url
+from .hygiene import excerpt, feed_html, plain_text, web_url
 
 # Article ids are hex digests; readers want an IRI, so each id maps to a name-based
 # UUID in a namespace of our own: same article id, same item id, for ever.
 ITEM_ID_NAMESPACE = uuid.UUID("5d0c1b6e-3f0a-5c9e-9f53-6b1c9a1f0d42")
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def item_id(article_id: str) -> str:
@@ -72,7 +76,7 @@ def prepare_item(
     if link is None:
         return None  # nothing for a reader to open; the fetcher never stores such URLs
     mode: PublishMode = source.publish if source is not None else "summary"
-    source_name = plain_text(source.name) if source is not None else stored.source_id
+    source_name = plain_text(source.name if source is not None else stored.source_id)
     original = _credit(article.original_url, article.original_publisher, link)
     # Other places the story ran, less this page and the original already credited.
     named = {identity_key(link)} | ({identity_key(original.url)} if original else set())
@@ -108,9 +112,9 @@ def prepare_item(
         summary_text=summary_text,
         summary_html=summary_html,
         content_html=content_html,
-        tags=tuple(dict.fromkeys(clean_text(tag) for tag in article.tags if tag.strip())),
+        tags=tuple(dict.fromkeys(tag for tag in map(plain_text, article.tags) if tag)),
         image=web_url(article.image),
-        language=article.language,
+        language=_language_tag(article.language),
         original=original,
         appearances=appearances,
     )
@@ -138,6 +142,13 @@ def credit_html(original: Credit | None, appearances: tuple[Appearance, ...]) ->
         )
         lines.append(f"<p><em>Also published by {places}.</em></p>")
     return "".join(lines)
+
+
+def _language_tag(value: str | None) -> str | None:
+    """A BCP 47-looking language tag, or None: the value comes from a hostile page."""
+    if value and _LANGUAGE_TAG.fullmatch(value.strip()):
+        return value.strip()
+    return None
 
 
 def _utc(moment: datetime) -> datetime:

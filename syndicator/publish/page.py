@@ -20,7 +20,7 @@ from .. import __version__
 from ..models import Source
 from .channels import FEED_FORMATS, FORMAT_NAMES, MEDIA_TYPES, channel_anchor
 from .document import FeedDocument
-from .hygiene import excerpt
+from .hygiene import excerpt, plain_text, web_url
 
 STYLESHEET_PATH = "style.css"
 HEADLINE_CHARS = 240
@@ -121,13 +121,14 @@ def _view(document: FeedDocument, source: Source | None) -> ChannelView:
     feeds = tuple(
         FeedLink(FORMAT_NAMES[fmt], MEDIA_TYPES[fmt], document.urls[fmt]) for fmt in FEED_FORMATS
     )
-    name = source.name if source is not None else (channel.key or document.title)
+    # Names come from sources.yaml: trusted, but cleaned like everything else we print.
+    name = plain_text(source.name if source is not None else (channel.key or document.title))
     return ChannelView(
         anchor=channel_anchor(channel),
         name=name,
         title=document.title,
         count=len(document.entries),
         feeds=feeds,
-        homepage=source.homepage if source is not None else None,
+        homepage=web_url(source.homepage) if source is not None else None,
         tags=source.tags if source is not None else (),
     )
