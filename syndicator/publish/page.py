@@ -105,6 +105,7 @@ def render_index(
             language=language,
             combined=_view(combined, None),
             headlines=headlines,
+            updated=combined.updated,
             sources=[view for view in views if view.anchor.startswith("source-")],
             tags=[view for view in views if view.anchor.startswith("tag-")],
             all_views=[_view(combined, None), *views],
