@@ -13,8 +13,12 @@ import json
 import feedparser
 import html5lib
 import pytest
-from feedrules import assert_valid
-from test_publish_corpus import (
+
+from syndicator.models import Appearance, Channel
+from syndicator.publish import render_outputs
+
+from .feedrules import assert_valid
+from .test_publish_corpus import (
     BASE_URL,
     NOW,
     SOURCES,
@@ -22,9 +26,6 @@ from test_publish_corpus import (
     corpus_articles,
     corpus_config,
 )
-
-from syndicator.models import Appearance, Channel
-from syndicator.publish import render_outputs
 
 HOSTILE = [
     "<script>alert(1)</script>Headline",
