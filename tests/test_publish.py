@@ -7,8 +7,18 @@ import json
 from datetime import timedelta
 
 import feedparser
-from feedrules import ATOM, parse_xml
-from test_publish_corpus import (
+
+from syndicator.models import Appearance, Article, Channel, StoredArticle
+from syndicator.publish import (
+    build_documents,
+    changed_feed_urls,
+    channels_for,
+    item_id,
+    render_outputs,
+)
+
+from .feedrules import ATOM, assert_valid, parse_xml
+from .test_publish_corpus import (
     ALLIANCE_URL,
     BASE_URL,
     COPY_URL,
@@ -19,15 +29,6 @@ from test_publish_corpus import (
     corpus_config,
     corpus_feeds,
     render_corpus,
-)
-
-from syndicator.models import Article, Channel, StoredArticle
-from syndicator.publish import (
-    build_documents,
-    changed_feed_urls,
-    channels_for,
-    item_id,
-    render_outputs,
 )
 
 
@@ -446,3 +447,53 @@ def test_content_with_nothing_left_after_cleaning_falls_back_to_the_summary() ->
     entry = _parse(files, "feeds/all.atom").entries[0]
     assert "content" not in entry
     assert entry.summary == "<p>A short excerpt survives.</p>"
+
+
+def test_the_original_is_credited_once_not_again_among_appearances() -> None:
+    """A copy whose appearances include the original lists only the other places."""
+    config = corpus_config()
+    copy = corpus_articles()["alliance_copy"]
+    elsewhere = "https://weekly.example.net/2024/10/alliance"
+    copy = dataclasses.replace(
+        copy,
+        appearances=(
+            Appearance("dod-news", "U.S. Department of Defense News", ALLIANCE_URL),
+            Appearance("defense-weekly", "Defense Weekly (subscribers)", elsewhere),
+        ),
+    )
+    files = render_outputs(config, {Channel("source", "deftech"): [copy]})
+    html = json.loads(files["feeds/source/deftech.json"])["items"][0]["content_html"]
+    assert html.count(ALLIANCE_URL) == 2  # the credit line's link and its text
+    assert f'Also published by <a href="{elsewhere}">Defense Weekly (subscribers)</a>.' in html
+
+
+def test_messy_urls_are_made_valid_and_unusable_ones_dropped() -> None:
+    """Spaces, control characters and non-ASCII in URLs are escaped (an IDN host becomes
+    punycode); an article with no http(s) link is left out rather than break the feed."""
+    config = corpus_config()
+    copy = corpus_articles()["alliance_copy"]
+    messy = dataclasses.replace(
+        copy.article,
+        url="https://deftech.example.com/2024/10/ally talks\x0b/",
+        original_url="https://bücher.example/Nachricht über Bündnis",
+    )
+    unusable = dataclasses.replace(
+        corpus_articles()["undated"].article, url="ftp://files.example.com/story"
+    )
+    stored = [
+        dataclasses.replace(copy, article=messy),
+        dataclasses.replace(corpus_articles()["undated"], article=unusable),
+    ]
+    files = render_outputs(config, {Channel("source", "deftech"): stored})
+    for path in (
+        "feeds/source/deftech.rss",
+        "feeds/source/deftech.atom",
+        "feeds/source/deftech.json",
+    ):
+        assert_valid(path, files[path], base_url=BASE_URL)
+    entries = _parse(files, "feeds/source/deftech.atom").entries
+    assert [entry.link for entry in entries] == [
+        "https://deftech.example.com/2024/10/ally%20talks/"
+    ]
+    via = next(link.href for link in entries[0].links if link.rel == "via")
+    assert via == "https://xn--bcher-kva.example/Nachricht%20%C3%BCber%20B%C3%BCndnis"

@@ -17,10 +17,11 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
-from test_publish_corpus import render_corpus
 
 from syndicator.publish import LocalFolder, write_outputs
 from syndicator.serve import CONTENT_TYPES
+
+from .test_publish_corpus import render_corpus
 
 DEPLOY_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
 MTIME = 1_730_296_800
@@ -49,7 +50,7 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]
     port = listener.getsockname()[1]
     site = DEPLOY_CONFIG.read_text()
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
-    site = site.replace("root /srv/syndicator/public;", f"root {root};")
+    site = site.replace("root /var/www/syndicator;", f"root {root};")
     assert str(root) in site and f"127.0.0.1:{port}" in site
     (base / "site.conf").write_text(site)
     temp = " ".join(
