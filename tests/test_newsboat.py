@@ -21,12 +21,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from test_publish_corpus import T0, corpus_articles, corpus_config, corpus_feeds
 
 from syndicator.models import Config, StoredArticle
 from syndicator.publish import LocalFolder, build_documents, render_outputs, write_outputs
 from syndicator.serve import StaticServer, make_server
-
-from .test_publish_corpus import T0, corpus_articles, corpus_config, corpus_feeds
 
 SUBSCRIBED = ("feeds/all.rss", "feeds/all.atom", "feeds/source/deftech.atom", "feeds/tag/naval.rss")
 

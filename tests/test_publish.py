@@ -7,18 +7,8 @@ import json
 from datetime import timedelta
 
 import feedparser
-
-from syndicator.models import Appearance, Article, Channel, StoredArticle
-from syndicator.publish import (
-    build_documents,
-    changed_feed_urls,
-    channels_for,
-    item_id,
-    render_outputs,
-)
-
-from .feedrules import ATOM, assert_valid, parse_xml
-from .test_publish_corpus import (
+from feedrules import ATOM, assert_valid, parse_xml
+from test_publish_corpus import (
     ALLIANCE_URL,
     BASE_URL,
     COPY_URL,
@@ -29,6 +19,15 @@ from .test_publish_corpus import (
     corpus_config,
     corpus_feeds,
     render_corpus,
+)
+
+from syndicator.models import Appearance, Article, Channel, StoredArticle
+from syndicator.publish import (
+    build_documents,
+    changed_feed_urls,
+    channels_for,
+    item_id,
+    render_outputs,
 )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from feedrules import assert_valid, parse_xml
 
 from syndicator.models import (
     Appearance,
@@ -29,8 +30,6 @@ from syndicator.models import (
 )
 from syndicator.publish import channels_for, render_outputs
 from syndicator.serve import CONTENT_TYPES
-
-from .feedrules import assert_valid, parse_xml
 
 BASE_URL = "http://127.0.0.1:8080/"
 T0 = datetime(2024, 10, 30, 14, 0, tzinfo=UTC)

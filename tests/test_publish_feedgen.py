@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
-
-from .feedrules import ATOM, check_file, parse_xml
-from .test_publish_corpus import ALLIANCE_URL, BASE_URL, corpus_config, render_corpus
+from feedrules import ATOM, check_file, parse_xml
+from test_publish_corpus import ALLIANCE_URL, BASE_URL, corpus_config, render_corpus
 
 WHEN = datetime(2024, 10, 30, tzinfo=UTC)
 

@@ -11,8 +11,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-
-from .feedrules import check_file, check_html
+from feedrules import check_file, check_html
 
 BASE = "https://example.org/"
 NOW = datetime(2024, 11, 1, tzinfo=UTC)

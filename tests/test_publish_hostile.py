@@ -13,12 +13,8 @@ import json
 import feedparser
 import html5lib
 import pytest
-
-from syndicator.models import Appearance, Channel
-from syndicator.publish import render_outputs
-
-from .feedrules import assert_valid
-from .test_publish_corpus import (
+from feedrules import assert_valid
+from test_publish_corpus import (
     BASE_URL,
     NOW,
     SOURCES,
@@ -26,6 +22,9 @@ from .test_publish_corpus import (
     corpus_articles,
     corpus_config,
 )
+
+from syndicator.models import Appearance, Channel
+from syndicator.publish import render_outputs
 
 HOSTILE = [
     "<script>alert(1)</script>Headline",

@@ -6,11 +6,7 @@ import dataclasses
 import hashlib
 
 import html5lib
-
-from syndicator.models import Channel
-from syndicator.publish import channels_for, render_outputs
-
-from .test_publish_corpus import (
+from test_publish_corpus import (
     ALLIANCE_URL,
     BASE_URL,
     SOURCES,
@@ -18,6 +14,9 @@ from .test_publish_corpus import (
     corpus_config,
     render_corpus,
 )
+
+from syndicator.models import Channel
+from syndicator.publish import channels_for, render_outputs
 
 MEDIA = {
     "rss": "application/rss+xml",

@@ -6,11 +6,10 @@ import stat
 from pathlib import Path
 
 import pytest
+from test_publish_corpus import corpus_articles, corpus_config, corpus_feeds, render_corpus
 
 from syndicator.errors import PublishError
 from syndicator.publish import LocalFolder, OutputTarget, render_outputs, write_outputs
-
-from .test_publish_corpus import corpus_articles, corpus_config, corpus_feeds, render_corpus
 
 
 class RecordingTarget:

@@ -12,11 +12,10 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
+from test_publish_corpus import render_corpus
 
 from syndicator.publish import LocalFolder, write_outputs
 from syndicator.serve import StaticServer, make_server
-
-from .test_publish_corpus import render_corpus
 
 MTIME = 1_730_296_800  # 2024-10-30T14:00:00Z, set on every file so dates are known
 

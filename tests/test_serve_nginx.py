@@ -17,11 +17,10 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
+from test_publish_corpus import render_corpus
 
 from syndicator.publish import LocalFolder, write_outputs
 from syndicator.serve import CONTENT_TYPES
-
-from .test_publish_corpus import render_corpus
 
 DEPLOY_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
 MTIME = 1_730_296_800

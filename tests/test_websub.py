@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
+from feedrules import ATOM, parse_xml
+from test_publish_corpus import corpus_articles, corpus_config, corpus_feeds, render_corpus
 
 from syndicator.models import Failure
 from syndicator.publish import (
@@ -22,9 +24,6 @@ from syndicator.publish import (
     render_outputs,
     write_outputs,
 )
-
-from .feedrules import ATOM, parse_xml
-from .test_publish_corpus import corpus_articles, corpus_config, corpus_feeds, render_corpus
 
 
 @dataclass
