@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import os
 import signal
@@ -16,8 +17,12 @@ import feedparser
 import httpx
 import pytest
 
-from syndicator.demo import EXPECTED, run_demo
+from syndicator.config import load_config
+from syndicator.demo import EXPECTED, SampleSite, run_demo
 from syndicator.errors import SyndicatorError
+from syndicator.models import Config, RunReport
+from syndicator.pipeline import run_pass
+from syndicator.runtime import open_services
 
 pytestmark = pytest.mark.e2e
 
@@ -138,6 +143,39 @@ def test_a_foreign_folder_is_left_alone(tmp_path: Path) -> None:
     with pytest.raises(SyndicatorError, match="not made by `syndicator demo`"):
         run_demo(tmp_path, port=8080, serve=False, echo=lambda line: None)
     assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def one_pass(config: Config) -> RunReport:
+    async def go() -> RunReport:
+        async with open_services(config, workers=0) as services:
+            return await run_pass(services, force=True)
+
+    return asyncio.run(go())
+
+
+def test_a_second_pass_is_all_304_and_an_edit_is_an_update(tmp_path: Path) -> None:
+    """Our fetcher revalidates the unchanged site with 304s only; an edited story comes back updated."""
+    with SampleSite() as site:
+        (tmp_path / "sources.yaml").write_text(site.sources_yaml(base_url="http://127.0.0.1:8080/"))
+        config = load_config(tmp_path / "sources.yaml")
+        one_pass(config)
+        site.requests.clear()
+        unchanged = one_pass(config)
+        assert site.requests and {record.status for record in site.requests} == {304}
+        assert (unchanged.new, unchanged.published) == (0, ())
+        story = "/article/291004/eighth_army_rok_engineers_bridge_the_imjin_in_combined_wet_gap_crossing"
+        site.edit("army", story, "in under 90 minutes", "in under 80 minutes")
+        feed = EXPECTED["feeds"]["army"]
+        site.edit(
+            "army",
+            feed,
+            "<updated>2025-11-04T19:30:00Z</updated>\n    <author>",
+            "<updated>2025-11-05T10:00:00Z</updated>\n    <author>",
+        )
+        edited = one_pass(config)
+    army = next(report for report in edited.sources if report.source_id == "army-news")
+    assert (army.new, army.updated) == (0, 1)
+    assert "in under 80 minutes" in (config.output_dir / "feeds" / "all.json").read_text()
 
 
 @pytest.fixture

@@ -43,7 +43,6 @@ class ServedFile:
     body: bytes
     content_type: str
     last_modified: datetime
-    edits: int = 0
     tag: str = field(init=False)  # the ETag's opaque value: a hash of the body
 
     def __post_init__(self) -> None:

@@ -149,7 +149,6 @@ class SampleSite:
                 served,
                 body=text.replace(old, new).encode("utf-8"),
                 last_modified=served.last_modified + EDIT_STEP,
-                edits=served.edits + 1,
             )
 
     def fail(self, site: str, path: str, status: int, *, retry_after: int | None = None) -> None:
@@ -258,7 +257,10 @@ _ERROR_PAGE = (
 def _error_response(
     status: int, retry_after: int | None, *, extra: Mapping[str, str] | None = None
 ) -> Response:
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:  # an unassigned code such as 599
+        phrase = "Error"
     headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
