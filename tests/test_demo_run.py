@@ -6,6 +6,7 @@ import asyncio
 import html
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -176,6 +177,17 @@ def test_a_second_pass_is_all_304_and_an_edit_is_an_update(tmp_path: Path) -> No
     army = next(report for report in edited.sources if report.source_id == "army-news")
     assert (army.new, army.updated) == (0, 1)
     assert "in under 80 minutes" in (config.output_dir / "feeds" / "all.json").read_text()
+
+
+def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
+    """Asking to serve on a port already in use fails with one clear message, before any pass."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(SyndicatorError, match=f"cannot serve on 127.0.0.1:{port}"):
+            run_demo(tmp_path / "demo", port=port, serve=True, echo=lambda line: None)
+    assert not (tmp_path / "demo" / "sources.yaml").exists()
 
 
 @pytest.fixture

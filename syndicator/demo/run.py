@@ -13,7 +13,7 @@ from ..models import Channel, Config, RunReport, StoredArticle
 from ..pipeline import run_pass
 from ..report import format_report
 from ..runtime import open_services
-from ..serve import make_server
+from ..serve import StaticServer, make_server
 from .expected import EXPECTED
 from .server import SampleSite
 
@@ -37,7 +37,7 @@ def run_demo(folder: Path, *, port: int, serve: bool, echo: Callable[[str], None
     with SampleSite() as site:
         # Bind the result's port before the pass: a busy port fails at once, and port 0
         # (any free port) is known in time for base_url, which every self link uses.
-        server = make_server(output, host="127.0.0.1", port=port) if serve else None
+        server = _bind(output, port) if serve else None
         try:
             base_url = f"http://127.0.0.1:{server.port if server else port}/"
             config_path = folder / "sources.yaml"
@@ -69,6 +69,16 @@ def run_demo(folder: Path, *, port: int, serve: bool, echo: Callable[[str], None
         finally:
             if server is not None:
                 server.server_close()
+
+
+def _bind(output: Path, port: int) -> StaticServer:
+    try:
+        return make_server(output, host="127.0.0.1", port=port)
+    except OSError as exc:
+        raise SyndicatorError(
+            f"cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}); "
+            "choose another --port (0 picks a free one)"
+        ) from exc
 
 
 def _one_pass(config: Config) -> tuple[RunReport, list[StoredArticle]]:
