@@ -65,7 +65,7 @@ def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
     with Store.open(path) as second:
         assert second.counts()["articles"] == 1
         applied = list(second.db.query("select name from _sqlite_migrations"))
-        assert [row["name"] for row in applied] == ["m001_initial"]
+        assert [row["name"] for row in applied] == ["m001_initial", "m002_entry_fingerprint"]
 
 
 def test_new_unchanged_updated_keep_id_and_first_seen(store: Store) -> None:

@@ -46,6 +46,7 @@ class KnownEntry:
     article_id: str
     retry: bool
     updated: datetime | None
+    fingerprint: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,14 +148,17 @@ class Store:
             return {}
         marks = ",".join("?" * len(entry_ids))
         rows = self.db.query(
-            f"select e.entry_id, e.article_id, e.retry, a.updated from entries e "  # noqa: S608
+            f"select e.entry_id, e.article_id, e.retry, e.fingerprint, a.updated from entries e "  # noqa: S608
             f"join articles a on a.id = e.article_id "
             f"where e.source_id = ? and e.entry_id in ({marks})",
             [source_id, *entry_ids],
         )
         return {
             row["entry_id"]: KnownEntry(
-                row["article_id"], bool(row["retry"]), to_datetime(row["updated"])
+                row["article_id"],
+                bool(row["retry"]),
+                to_datetime(row["updated"]),
+                row["fingerprint"],
             )
             for row in rows
         }
@@ -185,12 +189,11 @@ class Store:
         with self._writing():
             for article, retry in update.articles:
                 counts[self._save_article(update.source_id, article, retry, now)] += 1
-            if update.seen_entries:
-                marks = ",".join("?" * len(update.seen_entries))
+            for entry_id, fingerprint in update.seen_entries:
                 self.db.execute(
-                    f"update entries set last_seen = ? where source_id = ? "  # noqa: S608
-                    f"and entry_id in ({marks})",
-                    [to_text(now), update.source_id, *update.seen_entries],
+                    "update entries set last_seen = ?, fingerprint = ? "
+                    "where source_id = ? and entry_id = ?",
+                    [to_text(now), fingerprint, update.source_id, entry_id],
                 )
             self.db.table("http_cache").upsert_all(
                 [
