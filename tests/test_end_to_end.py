@@ -9,16 +9,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs
 
 import feedparser
 import pytest
+import yaml
+from feedrules import assert_valid_folder, published_feeds
 
 from syndicator.demo import EXPECTED, RequestRecord, SampleSite
-
-from .feedrules import assert_valid_folder, published_feeds
 
 pytestmark = pytest.mark.e2e
 
@@ -239,3 +243,50 @@ def _content(entry: dict[str, object]) -> str:
 def _atom_entry(public: Path, title: str) -> dict[str, object]:
     (entry,) = [e for e in items(public, "feeds/all.atom") if e["title"] == title]
     return entry
+
+
+def test_publish_again_rewrites_no_file(two_runs: TwoRuns) -> None:
+    """`syndicator publish` with no new articles leaves every file's bytes and mtime alone."""
+    result = syndicator(two_runs.config, "publish")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("0 file(s) changed")
+    assert snapshot(two_runs.public) == two_runs.after_first
+
+
+class _Hub(BaseHTTPRequestHandler):
+    received: ClassVar[list[dict[str, list[str]]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        self.received.append(parse_qs(self.rfile.read(length).decode()))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return None
+
+
+def test_websub_hub_is_pinged_for_changed_feeds_only(tmp_path: Path) -> None:
+    """With a hub configured, a run that changed feeds announces them; an idle run does not."""
+    hub = ThreadingHTTPServer(("127.0.0.1", 0), _Hub)
+    _Hub.received = []
+    thread = threading.Thread(target=hub.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with SampleSite() as site:
+            settings = yaml.safe_load(site.sources_yaml(base_url=BASE_URL))
+            settings["site"]["websub_hub"] = f"http://127.0.0.1:{hub.server_address[1]}/hub"
+            config = tmp_path / "sources.yaml"
+            config.write_text(yaml.safe_dump(settings), encoding="utf-8")
+            assert syndicator(config, "run").returncode == 0
+            after_first = list(_Hub.received)
+            assert syndicator(config, "run").returncode == 0
+    finally:
+        hub.shutdown()
+        hub.server_close()
+    pinged = {url for form in after_first for url in form.get("hub.url", [])}
+    assert all(form["hub.mode"] == ["publish"] for form in after_first)
+    assert f"{BASE_URL}feeds/all.atom" in pinged and f"{BASE_URL}feeds/all.rss" in pinged
+    assert _Hub.received == after_first  # the second, idle run announced nothing
+    atom = (tmp_path / "public" / "feeds" / "all.atom").read_text()
+    assert 'rel="hub"' in atom and 'rel="self"' in atom
