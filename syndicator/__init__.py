@@ -2,4 +2,8 @@
 
 from __future__ import annotations
 
+from .extract import extract_article
+
 __version__ = "0.1.0"
+
+__all__ = ["extract_article"]
