@@ -37,7 +37,7 @@ import xxhash
 from .models import Article
 from .urls import identity_key, looks_like_article, same_site
 
-SIGNATURE_VERSION = 1
+SIGNATURE_VERSION = 2  # 2: 30-bit shingle hashes, numbers read from words
 SHINGLE_WORDS = 3
 BINS = 128  # sketch bins; the top 7 bits of a hash pick its bin
 BAND_ROWS = 3  # bins per lookup band: 42 bands find pairs with shingle Jaccard above ~0.3
