@@ -27,6 +27,7 @@ STORY = (
     "work together on supply chains for munitions and spare parts.</p>"
 )
 LONG_STORY = STORY * 12
+HOME_PAGE_CREDIT = '<p>To read original article please visit <a href="https://www.defense.gov/">DoD website</a></p>'
 
 
 def body_of(html: str) -> HtmlElement:
@@ -131,22 +132,14 @@ def test_credit_on_an_unknown_publisher_keeps_no_publisher_name() -> None:
 
 def test_credit_linking_the_publisher_home_page_is_upgraded_by_the_canonical() -> None:
     """A credit to defense.gov's home page takes the story URL from a canonical on DoD."""
-    html = (
-        STORY
-        + '<p>To read original article please visit <a href="https://www.defense.gov/">'
-        + "DoD website</a></p>"
-    )
+    html = STORY + HOME_PAGE_CREDIT
     found, _ = attribute(html, canonical_url=DOD_STORY)
     assert found == Attribution(DOD_STORY, DOD, EVIDENCE_CREDIT)
 
 
 def test_credit_linking_the_publisher_home_page_without_a_better_link() -> None:
     """Without a story URL anywhere, the credit keeps the publisher's home page."""
-    html = (
-        STORY
-        + '<p>To read original article please visit <a href="https://www.defense.gov/">'
-        + "DoD website</a></p>"
-    )
+    html = STORY + HOME_PAGE_CREDIT
     found, body = attribute(html)
     assert found == Attribution("https://www.defense.gov/", DOD, EVIDENCE_CREDIT)
     assert "DoD website" not in text_of(body)
