@@ -55,6 +55,7 @@ EVIDENCE_SOURCE_HINT = "source-hint"
 # A credit line is short and sits at the top or the bottom of the body: a "Source:"
 # caption in the middle of an article is part of the article.
 CREDIT_MAX_CHARS = 300
+CREDIT_MAX_WORDS = 80
 EDGE_WORDS_BEFORE = 60
 EDGE_WORDS_AFTER = 150
 _MAX_HREF_CHARS = 2000
@@ -163,10 +164,19 @@ def _remove(block: HtmlElement) -> None:
 
 
 def _credit_blocks(body: HtmlElement) -> list[HtmlElement]:
-    """Short blocks at the edges of the body whose text reads as a credit line."""
+    """Short blocks at the edges of the body whose text reads as a credit line.
+
+    Word positions are counted once for the whole body, so long blocks are passed over
+    without reading their text: a hostile page of deeply nested blocks stays linear.
+    """
     spans, total = _word_spans(body)
     found: list[HtmlElement] = []
     for block in body.iterdescendants(*CREDIT_TAGS):
+        start, end = spans.get(block, (0, total))
+        if end - start > CREDIT_MAX_WORDS:
+            continue
+        if start > EDGE_WORDS_BEFORE and total - end > EDGE_WORDS_AFTER:
+            continue
         text = _text_of(block)
         if not text or len(text) > CREDIT_MAX_CHARS or not _is_credit(text):
             continue
@@ -174,12 +184,9 @@ def _credit_blocks(body: HtmlElement) -> list[HtmlElement]:
             continue  # the credit sits in a smaller block inside; that one is handled
         if any(a.tag in NOT_CREDIT_ANCESTORS for a in block.iterancestors()):
             continue  # captions, quotes and tables cite things; they do not credit us
-        start, end = spans.get(block, (0, total))
-        if start > EDGE_WORDS_BEFORE and total - end > EDGE_WORDS_AFTER:
-            continue
         # Take the widest element whose text is just the credit, so no empty shell stays.
         while (parent := block.getparent()) is not None and parent is not body:
-            if _text_of(parent) != text:
+            if spans.get(parent) != (start, end) or _text_of(parent) != text:
                 break
             block = parent
         found.append(block)

@@ -162,13 +162,13 @@ class TextSimilarity:
 def signature(article: Article) -> StorySignature:
     """The article's story signature: URL identities and sketches of its text."""
     url, canonical = article.url, article.canonical_url
-    pages = [url] if looks_like_article(url) else []
+    pages = [url] if looks_like_article(url, known_page=True) else []
     original = article.original_url
-    if canonical and looks_like_article(canonical):
-        if not url or same_site(canonical, url):
+    if canonical and (not url or same_site(canonical, url)):
+        if looks_like_article(canonical, known_page=True):
             pages.append(canonical)
-        elif not original:
-            original = canonical  # a canonical on another site names the original
+    elif canonical and not original:
+        original = canonical  # a canonical on another site names the original
     words = _words(article.content_text, limit=MAX_WORDS)
     shingles = {
         xxhash.xxh3_64_intdigest(" ".join(gram).encode()) & _HASH_MASK
