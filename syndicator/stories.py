@@ -9,7 +9,9 @@ Evidence, strongest first:
 1. URLs: one page (own URL or same-site canonical); one copy credits the other as its
    original; both credit the same original story. Links to a publisher's home page or
    a section never count (`urls.looks_like_article`).
-2. Text: near-identical word shingles, compared by MinHash and found by banded keys.
+2. Text: near-identical word shingles, compared by MinHash and found by banded keys;
+   rewrites and trimmed copies by shingles and content words together; excerpts (a
+   feed summary, a partial copy) by their opening and their words.
 Two rules say "never": two different story pages of one site are two stories however
 alike their text (the weekly templated release), and copies whose numbers disagree
 (dates, ages, amounts, unit numbers) are different stories of one template.
@@ -47,6 +49,8 @@ MIN_EXACT_WORDS = 25  # identical texts shorter than this prove nothing ("Subscr
 SHORT_TEXT_SHINGLES = 80  # below this, a text match also needs the titles to agree
 MAX_NUMBERS = 64  # more distinct numbers than this (a contracts list): numbers not kept
 WORD_SKETCH = 128  # content words kept: the smallest hashes (a bottom-k sketch)
+LEAD_SHINGLES = 40  # the opening shingles kept in order, to recognise an excerpt
+EXCERPT_LEAD = 24  # an excerpt's opening shingles looked for in the other's opening
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,10 @@ class Thresholds:
     numbers_agree: float = 0.8
     # Short texts also need this share of the shorter title's words in the other title.
     titles_agree: float = 0.5
+    # An excerpt (a feed summary, a partial copy) opens as the other text does and keeps
+    # its words: this share of its opening shingles, and of its content words.
+    excerpt_lead: float = 0.75
+    excerpt_words: float = 0.9
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -110,6 +118,7 @@ class StorySignature:
     word_sketch: tuple[int, ...] = ()  # smallest WORD_SKETCH content-word hashes, sorted
     numbers: tuple[str, ...] = ()  # distinct numbers in the text, sorted
     title_words: tuple[str, ...] = ()  # distinct title words, sorted
+    lead: tuple[int, ...] = ()  # the first LEAD_SHINGLES shingle hashes, in text order
 
     def to_text(self) -> str:
         return json.dumps(
@@ -123,6 +132,7 @@ class StorySignature:
                 "word_sketch": _pack(self.word_sketch),
                 "numbers": list(self.numbers),
                 "title": list(self.title_words),
+                "lead": _pack(self.lead),
             },
             separators=(",", ":"),
             ensure_ascii=False,
@@ -145,6 +155,7 @@ class StorySignature:
                 word_sketch=_unpack(data["word_sketch"], sizes=range(WORD_SKETCH + 1)),
                 numbers=_strings(data["numbers"]),
                 title_words=_strings(data["title"]),
+                lead=_unpack(data["lead"], sizes=range(LEAD_SHINGLES + 1)),
             )
         except (ValueError, KeyError, TypeError, struct.error) as error:
             problem = f"not a version {SIGNATURE_VERSION} story signature: {error}"
@@ -170,10 +181,9 @@ def signature(article: Article) -> StorySignature:
     elif canonical and not original:
         original = canonical  # a canonical on another site names the original
     words = _words(article.content_text, limit=MAX_WORDS)
-    shingles = {
-        xxhash.xxh3_64_intdigest(" ".join(gram).encode()) & _HASH_MASK
-        for gram in zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)
-    }
+    grams = zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)
+    ordered = [xxhash.xxh3_64_intdigest(" ".join(gram).encode()) & _HASH_MASK for gram in grams]
+    shingles = set(ordered)
     distinct = set(words)
     content = {xxhash.xxh32_intdigest(w.encode()) for w in distinct - STOPWORDS}
     numbers = sorted(w for w in distinct if w[0].isdigit())  # "1,200" counts as 1 and 200
@@ -187,6 +197,7 @@ def signature(article: Article) -> StorySignature:
         word_sketch=tuple(sorted(content)[:WORD_SKETCH]) if long_enough else (),
         numbers=tuple(numbers) if len(numbers) <= MAX_NUMBERS else (),
         title_words=tuple(sorted(set(_words(article.title, limit=64)))),
+        lead=tuple(ordered[:LEAD_SHINGLES]) if long_enough else (),
     )
 
 
@@ -217,6 +228,10 @@ def lookup_keys(sig: StorySignature) -> tuple[str, ...]:
         keys.append(f"url:{sig.original}")
     if sig.text_hash:
         keys.append(f"text:{sig.text_hash}")
+    if sig.lead:
+        # Two overlapping windows past the first few words, which are the most often
+        # shared boilerplate ("The secretary of defense announced today ...") or residue.
+        keys += [f"lead{i}:{min(sig.lead[start : start + 16]):x}" for i, start in ((0, 8), (1, 16))]
     sketch = sig.shingle_sketch
     for band, start in enumerate(range(0, len(sketch) - BAND_ROWS + 1, BAND_ROWS)):
         rows = struct.pack(f"<{BAND_ROWS}I", *sketch[start : start + BAND_ROWS])
@@ -253,7 +268,22 @@ def match(
     reworded = similar.words >= thresholds.rewrite_words
     if reworded and similar.shingles >= thresholds.rewrite_shingles:
         return f"same story, edited (shingles {similar.shingles:.2f}, words {similar.words:.2f})"
+    if _is_excerpt(a, b, similar, thresholds):
+        return f"opens as the other and keeps its words ({similar.words:.2f})"
     return None
+
+
+def _is_excerpt(
+    a: StorySignature, b: StorySignature, similar: TextSimilarity, thresholds: Thresholds
+) -> bool:
+    shorter, longer = sorted((a, b), key=lambda sig: sig.shingles)
+    opening = set(shorter.lead[:EXCERPT_LEAD])
+    return (
+        bool(opening)
+        and len(opening & set(longer.lead)) >= thresholds.excerpt_lead * len(opening)
+        and similar.words >= thresholds.excerpt_words
+        and _titles_agree(a, b, thresholds)
+    )
 
 
 def similarity(a: StorySignature, b: StorySignature) -> TextSimilarity | None:
