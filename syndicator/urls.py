@@ -325,12 +325,13 @@ def _normal_path(path: str) -> str:
     return _UNRESERVED_ESCAPE.sub(fix, path)
 
 
-def looks_like_article(url: str | None) -> bool:
+def looks_like_article(url: str | None, *, known_page: bool = False) -> bool:
     """Whether a URL names one story rather than a home page, section or listing.
 
     A credit line that links to `defense.gov` or `/News/Releases/` names a publisher, not
     the original article; treating such a link as the story's identity would merge every
-    story that credits the same site.
+    story that credits the same site. With `known_page` (the URL an article was fetched
+    from) any path that is not a home page, listing or date archive counts: `/news/story`.
     """
     if not url:
         return False
@@ -349,7 +350,7 @@ def looks_like_article(url: str | None) -> bool:
         return False
     if all(segment.isdigit() for segment in segments) and _YEAR.fullmatch(segments[0]):
         return False  # a date archive: /2024/ or /2024/10/30/
-    if any(sum(ch.isdigit() for ch in segment) >= 4 for segment in segments):
+    if known_page or any(sum(ch.isdigit() for ch in segment) >= 4 for segment in segments):
         return True  # an id or a date in the path
     last = segments[-1].rsplit(".", 1)[0]
     return any(ch.isdigit() for ch in last) or len(_SLUG_WORDS.split(last)) >= 3

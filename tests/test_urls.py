@@ -184,6 +184,14 @@ def test_looks_like_article_rejects_sites_sections_and_listings(url: str | None)
     assert not looks_like_article(url)
 
 
+def test_looks_like_article_for_a_page_we_fetched() -> None:
+    """A fetched article's own short path counts; its site's home and listings still do not."""
+    assert not looks_like_article("https://example.com/news/story")
+    assert looks_like_article("https://example.com/news/story", known_page=True)
+    for url in ("https://example.com/", "https://example.com/tag/x", "https://example.com/2024/"):
+        assert not looks_like_article(url, known_page=True)
+
+
 def test_strip_tracking_keeps_other_parameters_in_order() -> None:
     """Tracking parameters go; the others stay in their order."""
     url = "https://example.com/a?b=2&utm_source=x&a=1&_ga=3"
