@@ -211,13 +211,17 @@ def test_a_republished_copy_carries_machine_readable_attribution() -> None:
 
 
 def test_an_original_names_where_else_it_was_published() -> None:
-    """The representative copy lists its other appearances, visibly and as related links."""
+    """The original credits itself visibly and lists its other appearances as related links."""
     _, files = render_corpus()
     atom = _entry(files, "feeds/all.atom", "Defense Leaders")
     assert f'Also published by <a href="{COPY_URL}">Defence Tech Chronicle</a>.' in (
         atom.content[0].value
     )
-    assert "Originally published" not in atom.content[0].value
+    assert (
+        f'Originally published by U.S. Department of Defense: <a href="{ALLIANCE_URL}">'
+        in atom.content[0].value
+    )
+    assert not [link for link in atom.links if link.rel == "via"]  # no machine credit to itself
     related = [link.href for link in atom.links if link.rel == "related"]
     assert related == [COPY_URL]
     item = json.loads(files["feeds/all.json"])["items"][0]
@@ -225,15 +229,20 @@ def test_an_original_names_where_else_it_was_published() -> None:
 
 
 def test_an_article_is_not_credited_to_itself() -> None:
-    """An original_url naming the item's own page (up to tracking noise) gives no credit."""
+    """An original_url naming the item's own page gives no machine-readable credit to itself.
+
+    The visible line still names the publisher, with the page's own clean link.
+    """
     config = corpus_config()
     alliance = corpus_articles()["alliance"]
     own = dataclasses.replace(
         alliance.article, original_url=ALLIANCE_URL + "?utm_campaign=x", original_publisher="DoD"
     )
     files = render_outputs(config, {Channel("all"): [dataclasses.replace(alliance, article=own)]})
-    assert b"Originally published" not in files["feeds/all.atom"]
     assert b'rel="via"' not in files["feeds/all.atom"]
+    content = _parse(files, "feeds/all.atom").entries[0].content[0].value
+    assert f'Originally published by DoD: <a href="{ALLIANCE_URL}">' in content
+    assert "utm_campaign" not in content
 
 
 def test_summary_sources_publish_headline_excerpt_and_link_only() -> None:
@@ -445,7 +454,10 @@ def test_content_with_nothing_left_after_cleaning_falls_back_to_the_summary() ->
     )
     entry = _parse(files, "feeds/all.atom").entries[0]
     assert "content" not in entry
-    assert entry.summary == "<p>A short excerpt survives.</p>"
+    assert entry.summary.startswith(
+        "<p>A short excerpt survives.</p><p><em>Originally published by"
+    )
+    assert "alert" not in entry.summary
 
 
 def test_the_original_is_credited_once_not_again_among_appearances() -> None:

@@ -88,7 +88,12 @@ def prepare_item(
     # Only the start of the text can reach the excerpt; a margin covers stripped markup.
     text = (article.summary or article.content_text)[: summary_chars * 4]
     summary_text = excerpt(plain_text(text), summary_chars)
-    credit = credit_html(original, appearances)
+    # Every item names who published it first (DESIGN §3), the original itself included:
+    # readers do not show <source>, so the visible line is the credit subscribers see.
+    publisher = article.original_publisher or (source.publisher if source else None)
+    credit = credit_html(
+        original or Credit(link, plain_text(publisher or "") or source_name), appearances
+    )
     summary_html = (f"<p>{escape(summary_text, quote=False)}</p>" if summary_text else "") + credit
     content_html = None
     if mode == "full":

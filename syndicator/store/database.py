@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from sqlite_utils import Database
 
@@ -299,21 +299,36 @@ class Store(Reading):
         )
 
     def _find_story(self, sig: stories.StorySignature) -> str | None:
-        """The story of the first stored article the matcher says is the same story."""
+        """The story of the stored article the matcher says is the same story.
+
+        Candidates share lookup keys; those sharing the most, then the newest, are tried
+        first, so templated releases that share many keys cannot crowd out a true match.
+        """
         keys = stories.lookup_keys(sig)
         if not keys:
             return None
         marks = ",".join("?" * len(keys))
         rows = self.db.query(
-            f"select distinct a.story_id, a.signature from story_keys k "  # noqa: S608
+            f"select a.*, count(*) as shared from story_keys k "  # noqa: S608
             f"join articles a on a.id = k.article_id where k.key in ({marks}) "
-            f"order by a.first_seen, a.id limit 200",
+            f"group by a.id order by shared desc, a.first_seen desc, a.id limit 200",
             list(keys),
         )
         for row in rows:
-            if stories.match(sig, stories.StorySignature.from_text(row["signature"])):
+            if stories.match(sig, self._signature(row)):
                 return str(row["story_id"])
         return None
+
+    def _signature(self, row: dict[str, Any]) -> stories.StorySignature:
+        """A stored signature; one from an older matcher version is recomputed and saved."""
+        try:
+            return stories.StorySignature.from_text(row["signature"] or "")
+        except ValueError:
+            article = article_from_row(row)
+            fresh = stories.signature(article)
+            self.db.table("articles").update(article.id, {"signature": fresh.to_text()})
+            self._index_story_keys(article, fresh)
+            return fresh
 
     def _refresh_story(self, story_id: str, now: datetime) -> None:
         """Pick the copy to publish again, and date the story by it."""
