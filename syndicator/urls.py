@@ -357,9 +357,13 @@ def looks_like_article(url: str | None, *, known_page: bool = False) -> bool:
 
 
 def stable_id(*, url: str | None, guid: str | None, title: str, published: datetime | None) -> str:
-    """The id an article keeps for ever: from its URL, else its GUID, else title and date."""
+    """The id an article keeps for ever: from its URL, else its GUID, else title and date.
+
+    The URL normalisation used here is frozen: ids are published, and readers show an
+    item again when its id changes. Improve `identity_key` freely; never `_id_key_v1`.
+    """
     if url:
-        basis = "url:" + identity_key(url)
+        basis = "url:" + _id_key_v1(url)
     elif guid:
         basis = "guid:" + guid.strip()
     else:
@@ -367,3 +371,20 @@ def stable_id(*, url: str | None, guid: str | None, title: str, published: datet
             "title:" + title.strip().lower() + "|" + (published.isoformat() if published else "")
         )
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
+
+
+def _id_key_v1(url: str) -> str:
+    """Host without www., path without trailing slash, query without trackers (frozen)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().rstrip(".")
+    host = host[4:] if host.startswith("www.") else host
+    if host == "defense.gov" or host.endswith(".defense.gov"):
+        host = host[: -len("defense.gov")] + "war.gov"
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not (k.lower().startswith(("utm_", "pk_", "mtm_")) or k.lower() in {"fbclid", "gclid"})
+    )
+    path = parts.path.rstrip("/") or "/"
+    return host + port + path + ("?" + urlencode(query) if query else "")
