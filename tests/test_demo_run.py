@@ -1,8 +1,11 @@
-"""`syndicator demo`: the whole pipeline over the sample site, and what it publishes."""
+"""`syndicator demo`: what it prints, where it writes, how it serves.
+
+What the pipeline publishes for the sample site (one item per story, clean text, credits,
+304s on a second pass, edits) is pinned by tests/test_end_to_end.py.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import os
 import signal
@@ -18,19 +21,10 @@ import feedparser
 import httpx
 import pytest
 
-from syndicator.config import load_config
-from syndicator.demo import EXPECTED, SampleSite, run_demo
+from syndicator.demo import EXPECTED, run_demo
 from syndicator.errors import SyndicatorError
-from syndicator.models import Config, RunReport
-from syndicator.pipeline import run_pass
-from syndicator.runtime import open_services
 
 pytestmark = pytest.mark.e2e
-
-# Known pipeline shortcomings the sample site exposes; strict xfail flags the day each is fixed.
-KNOWN_LEAKS = {
-    "VIEW ORIGINAL": "extraction keeps the 'VIEW ORIGINAL' link of army.mil photo captions",
-}
 
 
 class Demo:
@@ -72,59 +66,16 @@ def test_report_has_every_source_and_the_robots_skip(demo: Demo) -> None:
     assert len(skipped) == 1 and EXPECTED["robots_disallowed_path"] in skipped[0]
 
 
-def test_each_story_is_published_once(demo: Demo) -> None:
-    """The combined feed lists every story once; the republished copy is folded into its original."""
-    titles = [entry.title for entry in demo.atom.entries]
-    assert sorted(titles) == sorted(EXPECTED["published_titles"])
-    assert EXPECTED["copy_title"] not in titles
+def test_the_summary_says_how_many_stories_were_merged(demo: Demo) -> None:
+    """The demo ends by saying how many stories it published and which ran twice."""
     assert "8 stories published; 1 also appeared elsewhere" in demo.printed
 
 
-def test_the_republished_story_credits_its_original(demo: Demo) -> None:
-    """The story links to the DoD original, names the DoD, and lists the copy as a related link."""
-    entry = demo.entry(EXPECTED["original_title"])
-    assert entry.link == demo.site_url("dod", EXPECTED["original_path"])
-    assert EXPECTED["original_publisher"] in entry.source.title
-    assert entry.author == EXPECTED["original_author"]
+def test_the_summary_names_the_credit_and_the_copy(demo: Demo) -> None:
+    """The printed summary names the original's publisher and where the copy ran."""
     copy_url = demo.site_url("republisher", EXPECTED["copy_path"])
-    assert [link.href for link in entry.links if link.rel == "related"] == [copy_url]
     assert f"credited to {EXPECTED['original_publisher']}" in demo.printed
     assert f"also at {EXPECTED['copy_source_name']}: {copy_url}" in demo.printed
-
-
-def test_the_story_carries_the_original_text_and_image(demo: Demo) -> None:
-    """The published text is the DoD's own, with its subheadings and its lazy-loaded image."""
-    content = html.unescape(demo.entry(EXPECTED["original_title"]).content[0].value)
-    for sentence in (*EXPECTED["original_sentences"], *EXPECTED["original_subheadings"]):
-        assert sentence in content
-    assert EXPECTED["copy_only_sentence"] not in content
-    assert f'src="{demo.site_url("dod", EXPECTED["original_image_path"])}"' in content
-
-
-def test_the_next_day_story_stays_separate(demo: Demo) -> None:
-    """The 2+2 story, with the same people and words, is its own item, not linked to the SCM."""
-    entry = demo.entry(EXPECTED["separate_title"])
-    assert entry.link == demo.site_url("dod", EXPECTED["separate_path"])
-    assert not [link for link in entry.links if link.rel == "related"]
-
-
-@pytest.mark.parametrize(
-    "snippet",
-    [
-        pytest.param(snippet, marks=pytest.mark.xfail(reason=KNOWN_LEAKS[snippet], strict=True))
-        if snippet in KNOWN_LEAKS
-        else snippet
-        for snippet in EXPECTED["junk"]
-    ],
-)
-def test_no_junk_in_any_output(demo: Demo, snippet: str) -> None:
-    """No ad, tracker, share bar, paywall prompt or banner text reaches any published file."""
-    leaks = [
-        str(path.relative_to(demo.output))
-        for path in sorted(demo.output.rglob("*"))
-        if path.is_file() and snippet in html.unescape(path.read_text(encoding="utf-8"))
-    ]
-    assert leaks == []
 
 
 def test_folder_is_written_and_reset_on_the_next_run(tmp_path: Path) -> None:
@@ -144,39 +95,6 @@ def test_a_foreign_folder_is_left_alone(tmp_path: Path) -> None:
     with pytest.raises(SyndicatorError, match="not made by `syndicator demo`"):
         run_demo(tmp_path, port=8080, serve=False, echo=lambda line: None)
     assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
-
-
-def one_pass(config: Config) -> RunReport:
-    async def go() -> RunReport:
-        async with open_services(config, workers=0) as services:
-            return await run_pass(services, force=True)
-
-    return asyncio.run(go())
-
-
-def test_a_second_pass_is_all_304_and_an_edit_is_an_update(tmp_path: Path) -> None:
-    """Our fetcher revalidates the unchanged site with 304s only; an edited story comes back updated."""
-    with SampleSite() as site:
-        (tmp_path / "sources.yaml").write_text(site.sources_yaml(base_url="http://127.0.0.1:8080/"))
-        config = load_config(tmp_path / "sources.yaml")
-        one_pass(config)
-        site.requests.clear()
-        unchanged = one_pass(config)
-        assert site.requests and {record.status for record in site.requests} == {304}
-        assert (unchanged.new, unchanged.published) == (0, ())
-        story = "/article/291004/eighth_army_rok_engineers_bridge_the_imjin_in_combined_wet_gap_crossing"
-        site.edit("army", story, "in under 90 minutes", "in under 80 minutes")
-        feed = EXPECTED["feeds"]["army"]
-        site.edit(
-            "army",
-            feed,
-            "<updated>2025-11-04T19:30:00Z</updated>\n    <author>",
-            "<updated>2025-11-05T10:00:00Z</updated>\n    <author>",
-        )
-        edited = one_pass(config)
-    army = next(report for report in edited.sources if report.source_id == "army-news")
-    assert (army.new, army.updated) == (0, 1)
-    assert "in under 80 minutes" in (config.output_dir / "feeds" / "all.json").read_text()
 
 
 def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ files read back with feedparser and checked against the feed validator's rules.
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -125,12 +126,23 @@ def test_story_is_published_once_clean_and_credits_the_original(two_runs: TwoRun
         (story,) = [e for e in entries if e["title"] == EXPECTED["original_title"]]
         link = story.get("url") or story.get("link")
         assert link == original_url
-        content = _content(story)
-        for sentence in EXPECTED["original_sentences"]:
+        content = html.unescape(_content(story))
+        for sentence in (*EXPECTED["original_sentences"], *EXPECTED["original_subheadings"]):
             assert sentence in content
+        image = two_runs.site.url(EXPECTED["original_site"], EXPECTED["original_image_path"])
+        assert f'src="{image}"' in content  # the lazy-loaded figure, with its real image
         assert EXPECTED["copy_only_sentence"] not in content
         assert EXPECTED["copy_source_name"] in content  # "also published by" the republisher
         assert copy_url in content
+
+
+def test_story_item_names_its_author_and_links_the_copy(two_runs: TwoRuns) -> None:
+    """The Atom item has the original's author and the copy as a related link."""
+    copy_url = two_runs.site.url(EXPECTED["copy_site"], EXPECTED["copy_path"])
+    entry = _atom_entry(two_runs.public, EXPECTED["original_title"])
+    assert entry["author"] == EXPECTED["original_author"]
+    assert [link.href for link in entry["links"] if link.rel == "related"] == [copy_url]  # type: ignore[attr-defined]
+    assert EXPECTED["original_publisher"] in entry["source"]["title"]  # type: ignore[index]
 
 
 def test_copy_keeps_its_place_in_its_own_feed_with_a_visible_credit(two_runs: TwoRuns) -> None:
@@ -153,7 +165,7 @@ def test_same_topic_story_stays_separate(two_runs: TwoRuns) -> None:
 def test_no_ad_or_boilerplate_text_in_any_output(two_runs: TwoRuns) -> None:
     """None of the junk on the sample pages reaches any published file."""
     for path, (data, _) in two_runs.after_first.items():
-        text = data.decode("utf-8", errors="replace")
+        text = html.unescape(data.decode("utf-8", errors="replace"))
         for junk in EXPECTED["junk"]:
             assert junk not in text, f"{junk!r} leaked into {path}"
 

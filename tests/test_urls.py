@@ -241,4 +241,6 @@ def test_article_ids_are_frozen() -> None:
     guid = "tag:army.mil,2025:1"
     assert stable_id(url=None, guid=guid, title="", published=None) == "ef29cde33def9b5dab25e42b"
     when = datetime(2025, 1, 1, tzinfo=UTC)
-    assert stable_id(url=None, guid=None, title="Title", published=when) == "25193a2118112a50603d4763"
+    assert (
+        stable_id(url=None, guid=None, title="Title", published=when) == "25193a2118112a50603d4763"
+    )
