@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from . import __version__, pipeline
 from .config import load_config
-from .digest import last_complete, smtp_password
+from .digest import Period, last_complete, smtp_password
 from .errors import ConfigError, SyndicatorError
 from .models import Config, RunReport, Source
 from .report import format_report
@@ -124,18 +124,15 @@ def publish(settings: _Settings) -> None:
 def digest(settings: _Settings, period: str, day: datetime | None, email: bool | None) -> None:
     """Write the ad-free digest of a day or a week (HTML and text) and print its paths."""
     config = settings.config()
-    chosen: date = day.date() if day else last_complete(period, datetime.now(UTC).date())  # type: ignore[arg-type]
+    chosen_period = cast(Period, period)
+    chosen: date = day.date() if day else last_complete(chosen_period, datetime.now(UTC).date())
     send = bool(config.digest.email.to) if email is None else email
     password = smtp_password(config.digest.email, os.environ)
 
     async def go() -> tuple[str, ...]:
         async with open_services(config, workers=0) as services:
             return await pipeline.make_digest(
-                services,
-                period,
-                chosen,
-                send=send,
-                password=password,  # type: ignore[arg-type]
+                services, chosen_period, chosen, send=send, password=password
             )
 
     for path in asyncio.run(go()):
@@ -158,7 +155,7 @@ def worker(settings: _Settings, workers: int | None) -> None:
 @click.pass_obj
 def serve(settings: _Settings, host: str, port: int) -> None:
     """Serve the output folder with feed content types, ETags and 304s."""
-    from .publish import make_server
+    from .serve import make_server
 
     config = settings.config()
     config.output_dir.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ import io
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,9 +39,23 @@ class Discovery:
 
 def discover(source: Source, result: FetchResult) -> Discovery:
     """The entries of a source's document; NotAFeed or ParseError when it lists none."""
-    if source.kind == "html":
-        return _from_index_page(source, result)
-    return _from_feed(source, result)
+    found = (
+        _from_index_page(source, result) if source.kind == "html" else _from_feed(source, result)
+    )
+    return replace(found, entries=tuple(fingerprinted(entry) for entry in found.entries))
+
+
+def fingerprinted(entry: Entry) -> Entry:
+    """The entry with a fingerprint of what its source says about it (to notice edits)."""
+    parts = (
+        entry.url,
+        entry.title,
+        entry.summary_html,
+        entry.content_html or "",
+        entry.updated.isoformat() if entry.updated else "",
+    )
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+    return replace(entry, fingerprint=digest)
 
 
 def entry_id(source_id: str, *, guid: str | None, url: str | None) -> str:
@@ -178,11 +192,11 @@ def _json_entry(source: Source, item: dict[str, Any], base: str) -> Entry | None
     content = _text(item.get("content_html"))
     if not content and (plain := _text(item.get("content_text"))):
         content = "".join(f"<p>{html.escape(part)}</p>" for part in plain.split("\n\n"))
-    authors = item.get("authors") or (
-        [item["author"]] if isinstance(item.get("author"), dict) else []
-    )
+    authors = item.get("authors")
+    if not isinstance(authors, list):  # JSON Feed 1.0 had one `author` object
+        authors = [item["author"]] if isinstance(item.get("author"), dict) else []
     names = [_text(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]
-    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    tags = item["tags"] if isinstance(item.get("tags"), list) else []
     return Entry(
         source_id=source.id,
         entry_id=entry_id(source.id, guid=guid, url=url),

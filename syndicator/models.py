@@ -188,6 +188,7 @@ class Entry:
     content_html: str | None = None
     image: str | None = None
     tags: tuple[str, ...] = ()
+    fingerprint: str = ""  # changes when what the source says about the entry changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +245,6 @@ class Article:
     partial_reason: str | None = None
     source_id: str | None = None
     entry_id: str | None = None
-    fingerprint: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,7 +343,7 @@ class SourceUpdate:
     source_id: str
     checked_at: datetime
     articles: tuple[tuple[Article, bool], ...] = ()  # (article, retry its page later)
-    seen_entries: tuple[str, ...] = ()
+    seen_entries: tuple[tuple[str, str], ...] = ()  # (entry id, entry fingerprint)
     validators: tuple[tuple[str, Validators], ...] = ()
     log: tuple[FetchLog, ...] = ()
     state: SourceState | None = None

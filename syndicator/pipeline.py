@@ -77,7 +77,7 @@ class _Work:
     log: list[FetchLog] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-    seen: list[str] = field(default_factory=list)
+    seen: list[tuple[str, str]] = field(default_factory=list)
 
 
 async def run_pass(
@@ -102,7 +102,7 @@ async def publish_site(services: Services) -> tuple[str, ...]:
     }
     changed = publish.write_outputs(services.target, publish.render_outputs(config, feeds))
     hub = config.site.websub_hub
-    changed_feeds = [config.site.base_url + path for path in changed if path.startswith("feeds/")]
+    changed_feeds = publish.changed_feed_urls(config, changed)
     if hub and changed_feeds and services.hub_client is not None:
         for failure in await publish.notify_hub(services.hub_client, hub, changed_feeds):
             log.warning("websub: %s", failure.message)
@@ -175,7 +175,7 @@ async def check_source(services: Services, source: Source, *, force: bool = Fals
 async def _process_entries(services: Services, work: _Work, entries: list[Entry]) -> None:
     source = work.source
     known = services.store.known_entries(source.id, [e.entry_id for e in entries])
-    work.seen.extend(e.entry_id for e in entries)
+    work.seen.extend((e.entry_id, e.fingerprint) for e in entries)
     todo = [e for e in entries if _needs_work(e, known.get(e.entry_id))]
     listed = {e.entry_id for e in entries}
     retries = services.store.retry_entries(source.id, source.max_entries)
@@ -190,7 +190,10 @@ async def _process_entries(services: Services, work: _Work, entries: list[Entry]
 
 
 def _needs_work(entry: Entry, known: KnownEntry | None) -> bool:
+    """New, waiting for a retry, or edited upstream (its page is then fetched conditionally)."""
     if known is None or known.retry:
+        return True
+    if entry.fingerprint and known.fingerprint and entry.fingerprint != known.fingerprint:
         return True
     return bool(entry.updated and known.updated and entry.updated > known.updated)
 
@@ -201,19 +204,18 @@ async def _article(
     """The article for an entry: its page extracted, else the feed's own text (partial, retry)."""
     source = work.source
     if not source.full_text:
-        return _accept(article_from_entry(entry, source), entry), False
+        return _accept(article_from_entry(entry, source), entry, retry=False)
     validators = services.store.validators(entry.url) if entry.entry_id in known else Validators()
     try:
         page = await _fetch(services, work, entry.url, "page", validators=validators)
     except RobotsDisallowed as exc:
         work.failures.append(Failure("page", exc.kind, str(exc), entry.url))
-        return _accept(
-            article_from_entry(entry, source, reason="robots.txt disallows the page"), entry
-        ), False
+        fallback = article_from_entry(entry, source, reason="robots.txt disallows the page")
+        return _accept(fallback, entry, retry=False)
     except FetchError as exc:
         work.failures.append(Failure("page", exc.kind, str(exc), entry.url))
         reason = f"page could not be fetched ({exc.kind}); will retry"
-        return _accept(article_from_entry(entry, source, reason=reason), entry), True
+        return _accept(article_from_entry(entry, source, reason=reason), entry, retry=True)
     if page.not_modified:
         return None
     extract = functools.partial(
@@ -225,13 +227,14 @@ async def _article(
     )
     loop = asyncio.get_running_loop()
     article = await loop.run_in_executor(services.executor, extract)
-    return _accept(merge_entry(article, entry, source), entry), False
+    return _accept(merge_entry(article, entry, source), entry, retry=False)
 
 
-def _accept(article: Article, entry: Entry) -> Article | Rejected:
+def _accept(article: Article, entry: Entry, *, retry: bool) -> tuple[Article, bool] | Rejected:
+    """Keep an article that has something to show; reject an empty one with a reason."""
     if not article.content_text.strip() and not article.summary.strip() and not article.title:
         return Rejected(entry.url, "extract", "no title and no text")
-    return article
+    return article, retry
 
 
 async def _fetch(

@@ -65,7 +65,7 @@ def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
     with Store.open(path) as second:
         assert second.counts()["articles"] == 1
         applied = list(second.db.query("select name from _sqlite_migrations"))
-        assert [row["name"] for row in applied] == ["m001_initial"]
+        assert [row["name"] for row in applied] == ["m001_initial", "m002_entry_fingerprint"]
 
 
 def test_new_unchanged_updated_keep_id_and_first_seen(store: Store) -> None:
@@ -215,3 +215,17 @@ def test_unusable_path_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("a file where a folder should be")
     with pytest.raises(StoreError, match="cannot open database"):
         Store.open(blocker / "x.db")
+
+
+def test_signature_from_an_older_matcher_is_recomputed(store: Store) -> None:
+    """A stored signature the matcher no longer reads is rebuilt, and matching still works."""
+    original = article("o", "https://www.war.gov/News/Article/1")
+    save(store, "dod", original)
+    store.db.execute("update articles set signature = ? where id = ?", ['{"v": 0}', "o"])
+    copy = article(
+        "c", "https://rep.example.com/copy/", original_url="https://www.war.gov/News/Article/1"
+    )
+    save(store, "rep", copy)
+    assert store.article("c").story_id == "o"  # type: ignore[union-attr]
+    (row,) = store.db.query("select signature from articles where id = 'o'")
+    assert row["signature"] != '{"v": 0}'

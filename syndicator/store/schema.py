@@ -116,3 +116,9 @@ def m001_initial(db: Database) -> None:
     db.table("articles").enable_fts(
         ["title", "content_text"], create_triggers=True, tokenize="porter"
     )
+
+
+@MIGRATIONS()
+def m002_entry_fingerprint(db: Database) -> None:
+    """Remember what the source said about each entry, to notice edited entries."""
+    db.table("entries").add_column("fingerprint", str)

@@ -1,0 +1,257 @@
+"""`extract_article`: one fetched page in, one clean, attributed `Article` out.
+
+parse (lxml) -> metadata and page signals -> site rules, else the generic cascade ->
+prune ads/boilerplate inside the body -> trim the repeated headline and byline ->
+attribution (removes the credit line) -> clean (lazy images, absolute URLs, trackers)
+-> sanitize (LAST) -> plain text, summary, hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import lxml.html
+from cssselect import SelectorError
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .. import clean
+from ..attribution import find_attribution
+from ..models import Article, PageSignals, SiteRules
+from ..urls import absolutize, stable_id, strip_tracking
+from . import boilerplate
+from .dates import parse_date
+from .document import parse
+from .fields import clean_author, clean_authors, clean_title
+from .generic import BlockStats, choose_container, find_headline, strip_furniture
+from .metadata import PageMeta, read_metadata
+from .prune import drop_empty, normalized_text, prune
+
+# Fewer characters than this in the body and we call the extraction partial.
+MIN_TEXT_CHARS = 1
+# A body this short that ends in an ellipsis is a teaser of a longer story.
+TEASER_CHARS = 600
+_ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
+# Blocks at the top of a body this long or shorter may be the headline or byline again.
+HEAD_BLOCK_CHARS = 160
+_HEAD_BLOCK_TAGS = ("h1", "h2", "h3", "p", "div", "span", "time", "header", "address")
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    element: HtmlElement
+    method: str
+    stats: dict[HtmlElement, BlockStats] | None = None
+
+
+def extract_article(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    rules: SiteRules | None = None,
+    publisher_hint: str | None = None,
+) -> Article:
+    """Extract, clean, attribute and sanitize the article in `html`; never raises on bad input."""
+    try:
+        return _extract(html, url, rules, publisher_hint)
+    except (etree.LxmlError, ValueError, TypeError, RecursionError) as exc:
+        # lxml and the standard library can still choke on pathological markup; the
+        # pipeline gets a partial article that says why instead of a crashed worker.
+        reason = f"extraction failed: {type(exc).__name__}: {exc}"[:300]
+        return _empty_article(url, reason)
+
+
+def _empty_article(url: str | None, reason: str) -> Article:
+    return Article(
+        id=stable_id(url=url, guid=None, title="", published=None),
+        url=url or "",
+        title="",
+        content_html="",
+        content_text="",
+        is_partial=True,
+        partial_reason=reason,
+        extracted_by="none",
+    )
+
+
+def _extract(
+    html: str | bytes, url: str | None, rules: SiteRules | None, publisher_hint: str | None
+) -> Article:
+    page = parse(html)
+    root = page.root
+    meta = read_metadata(root, url)
+    canonical = _usable_canonical(meta.canonical_url, url)
+    base_url = url or canonical or meta.og_url
+    title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)
+    body = _find_body(root, rules, title)
+    pruned = prune(body.element, body.stats)
+    byline = _trim_head(body.element, title)
+    signals = PageSignals(
+        url=base_url,
+        canonical_url=canonical,
+        og_url=meta.og_url,
+        site_name=meta.site_name,
+        publisher=meta.publisher,
+    )
+    attribution = find_attribution(body.element, signals, publisher_hint=publisher_hint)
+    clean.resolve_lazy_images(body.element)
+    clean.absolutize_links(body.element, base_url)
+    clean.remove_trackers(body.element)
+    drop_empty(body.element)
+    content_html = _compact(clean.sanitize(lxml.html.tostring(body.element, encoding="unicode")))
+    content_text = clean.html_to_text(body.element, skip=is_caption)
+    images = _images(content_html)
+    published = meta.published or _byline_date(byline)
+    partial_reason = _partial_reason(content_text, page.problem, pruned.paywall, meta)
+    return Article(
+        id=stable_id(url=canonical or base_url, guid=None, title=title, published=published),
+        url=url or canonical or meta.og_url or "",
+        title=title,
+        content_html=content_html,
+        content_text=content_text,
+        canonical_url=canonical,
+        original_url=strip_tracking(attribution.original_url) if attribution else None,
+        original_publisher=attribution.original_publisher if attribution else None,
+        author=clean_authors(meta.authors) or clean_author(meta.byline) or clean_author(byline),
+        published=published,
+        updated=meta.updated,
+        summary=clean.summarize(content_text) or clean.summarize(meta.description or ""),
+        image=meta.image or (images[0] if images else None),
+        images=images,
+        language=meta.language,
+        content_hash=_content_hash(content_text),
+        extracted_by=body.method,
+        is_partial=partial_reason is not None,
+        partial_reason=partial_reason,
+    )
+
+
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def _compact(html: str) -> str:
+    """Source indentation between tags folded to one newline (HTML renders it the same)."""
+    return html.strip() if "<pre" in html else _BETWEEN_TAGS.sub(">\n<", html).strip()
+
+
+def _usable_canonical(canonical: str | None, url: str | None) -> str | None:
+    """The canonical URL, unless it is a site's front page claimed by an article page."""
+    if not canonical:
+        return None
+    path = canonical.split("://", 1)[-1].partition("/")[2].split("?")[0].strip("/")
+    page_path = (url or "").split("://", 1)[-1].partition("/")[2].split("?")[0].strip("/")
+    if not path and page_path:
+        return None
+    return canonical
+
+
+def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
+    for el in list(root.iter(*boilerplate.NEVER_CONTENT_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    body = root.find("body")
+    assert body is not None  # document.parse guarantees one
+    note = ""
+    if rules is not None:
+        try:
+            for selector in rules.remove_selectors:
+                for el in root.cssselect(selector):
+                    if el.getparent() is not None:
+                        el.drop_tree()
+            if rules.content_selector:
+                found = root.cssselect(rules.content_selector)
+                if found:
+                    return Body(_merge(found), "site-rules")
+                note = "+site-rules-missed"
+        except SelectorError:
+            note = "+site-rules-invalid"
+    headline = find_headline(body, title)
+    strip_furniture(root)
+    choice = choose_container(body, headline)
+    return Body(choice.element, f"generic:{choice.method}{note}", choice.stats)
+
+
+def _merge(found: list[HtmlElement]) -> HtmlElement:
+    """One element holding every match of a site rule, outermost matches only."""
+    outermost = [el for el in found if not any(a in found for a in el.iterancestors())]
+    if len(outermost) == 1:
+        return outermost[0]
+    wrapper = lxml.html.Element("div")
+    for el in outermost:
+        wrapper.append(el)  # moves it: the page tree is ours to consume
+    return wrapper
+
+
+def _trim_head(container: HtmlElement, title: str) -> str | None:
+    """Drop the headline and byline repeated at the top of the body; return the byline."""
+    byline = None
+    wanted_title = title.casefold()
+    seen = 0
+    for el in list(container.iter(*_HEAD_BLOCK_TAGS)):
+        if el.getparent() is None or el is container:
+            continue
+        text = normalized_text(el)
+        if not text:
+            continue
+        if len(text) > HEAD_BLOCK_CHARS:
+            break
+        seen += 1
+        if seen > 6:
+            break
+        folded = text.casefold()
+        if wanted_title and folded == wanted_title:
+            el.drop_tree()
+        elif re.match(r"^by\s+\S", folded) and len(text) < 100:
+            byline = byline or text
+            el.drop_tree()
+        elif len(text) < 100 and parse_date(text) is not None and _leaf_block(el):
+            el.drop_tree()  # a dateline: the date is in Article.published
+    return byline
+
+
+def _leaf_block(el: HtmlElement) -> bool:
+    return next(el.iterdescendants("p", "div", "section", "ul", "ol", "table"), None) is None
+
+
+def is_caption(el: HtmlElement) -> bool:
+    """Captions, credits and figures: kept in the HTML, not part of the running text."""
+    if el.tag == "figcaption":
+        return True
+    if el.tag == "figure":
+        return next(el.iter("table", "pre"), None) is None
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(names.strip()) and boilerplate.CAPTION_CLASS.search(names) is not None
+
+
+def _byline_date(byline: str | None) -> datetime | None:
+    return parse_date(byline) if byline else None
+
+
+def _images(content_html: str) -> tuple[str, ...]:
+    if "<img" not in content_html:
+        return ()
+    fragment = lxml.html.fragment_fromstring(content_html, create_parent="div")
+    seen: list[str] = []
+    for img in fragment.iter("img"):
+        src = absolutize(img.get("src"), None)
+        if src and src not in seen:
+            seen.append(src)
+    return tuple(seen)
+
+
+def _partial_reason(text: str, problem: str | None, paywall: bool, meta: PageMeta) -> str | None:
+    if len(text) < MIN_TEXT_CHARS:
+        return f"no article text found ({problem})" if problem else "no article text found"
+    if paywall or meta.accessible_for_free is False:
+        return "paywall: only the free part of the article is shown"
+    if len(text) < TEASER_CHARS and _ELLIPSIS_END.search(text):
+        return "truncated: the page shows only the start of the article"
+    return None
+
+
+def _content_hash(text: str) -> str:
+    normalized = " ".join(text.split()).casefold()
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest() if normalized else ""

@@ -1,0 +1,175 @@
+"""What is not the article, kept as data: tags, class/id words and text patterns.
+
+The extractor consults these tables; adding a rule never needs new code. Class/id
+patterns are matched against the element's `class` and `id` joined by a space;
+text patterns against the whitespace-normalised text of a short block.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# Dropped with their content before anything is scored: never article text.
+NEVER_CONTENT_TAGS = (
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "frame",
+    "object", "embed", "applet", "button", "input", "select", "textarea", "option",
+    "dialog", "map", "audio", "video", "head", "link", "meta", "base", "math", "title",
+    "frameset",
+)  # fmt: skip
+
+# Page furniture by tag. The strong ones go unless they hold nearly all of the page's
+# prose; the weak ones unless they hold most of it (some sites wrap the whole page in
+# a <form> or put the story inside <header>).
+STRONG_FURNITURE_TAGS = ("nav", "footer", "menu")
+WEAK_FURNITURE_TAGS = ("aside", "header", "form")
+
+
+def _class_words(*words: str) -> re.Pattern[str]:
+    """A pattern matching any of `words` as whole words of a class name ("post-tags")."""
+    return re.compile(r"(?i)(?<![a-z0-9])(?:" + "|".join(words) + r")(?![a-z0-9])")
+
+
+# Class/id words of things that are never the article: ads, shares, comments, related
+# lists, newsletter boxes, paywall prompts, footers, menus, author boxes, tag lists.
+STRONG_BOILERPLATE_CLASS = _class_words(
+    r"ad|ads|adv|advert\w*|ad[-_]?(?:slot|unit|wrap\w*|container|box|place\w*|zone)",
+    r"dfp|gpt|banner|sponsor\w*|promo\w*|outbrain|taboola|zergnet|revcontent",
+    r"share|sharing|shares|sharebar|social\w*|sociable|addthis",
+    r"comment\w*|disqus|replies|respond|discussion",
+    r"related|recommend\w*|trending|popular|most[-_]?(?:read|viewed|popular|shared)",
+    r"more[-_]?(?:from|stories|news|articles|on)|read[-_]?(?:more|next|also)|also[-_]?read",
+    r"see[-_]?also|up[-_]?next|whats[-_]?next|next[-_]?(?:article|post|story)",
+    r"prev(?:ious)?[-_]?(?:article|post|story)|post[-_]?nav\w*|pagination|pager",
+    r"newsletter\w*|subscri\w*|signup|sign[-_]?up|optin|opt[-_]?in",
+    r"paywall|piano|regwall",
+    r"nav|navbar|navigation|menu|breadcrumbs?|masthead|footer|site[-_]?header",
+    r"cookie\w*|consent|gdpr",
+    r"author[-_]?(?:bio|box|info|card|profile)|about[-_]?(?:the[-_]?)?author",
+    r"tags|tag[-_]?(?:list|cloud|links)|taxonomy|post[-_]?(?:tags|meta|categories)",
+    r"visually[-_]?hidden|sr[-_]?only|screen[-_]?reader\w*|skip|jump[-_]?link",
+    r"inline[-_]?(?:promo|related|ad)|rss|login|byline|dateline|timestamp",
+    r"kicker|eyebrow|overline|rubric",
+)
+# Class/id words of things that are usually not the article (sidebars, widgets, popups).
+WEAK_BOILERPLATE_CLASS = _class_words(
+    r"sidebar|side[-_]?bar|rail|widget\w*|modal|popup|overlay|lightbox|categories",
+    r"print|toolbar|tools|meter|gallery|slideshow|carousel|slider",
+)
+# A strong/weak furniture element is kept when it holds more than this share of the
+# page's prose: then it is a wrapper of the page, not furniture.
+KEEP_STRONG_SHARE = 0.8
+KEEP_WEAK_SHARE = 0.5
+# Words that mark the article itself. In a class name the last word is the head
+# ("entry-author-bio" is an author box, "article-body" the article), so a name counts
+# as content when its last matching word is one of these.
+CONTENT_CLASS = _class_words(
+    r"article|story|entry|blog[-_]?post|post[-_]?(?:body|content|text)|articleBody",
+    r"(?:body|page|main)[-_]?(?:text|copy|content)|content[-_]?(?:body|main)|prose",
+    r"rich[-_]?text|hentry|h-entry",
+)
+# Captions and credits: kept with their image in the HTML, left out of the plain text.
+CAPTION_CLASS = _class_words(
+    r"caption\w*|credits?|photo[-_]?credit|image[-_]?credit|media[-_]?credit|copyright"
+)
+# Head words that describe a part of an article, not the article ("ArticleHeader").
+PART_CLASS = _class_words(
+    r"header|heading|headline|title|meta|info|details|date|time|image|media|photo|video",
+    r"figure|label|top|hero|lead[-_]?(?:image|media|art)",
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+# A memo of a pure function: pages repeat the same class values thousands of times.
+@functools.lru_cache(maxsize=8192)
+def class_kind(names: str) -> str | None:
+    """What a `class`/`id` value says: "content", "strong", "weak" or None.
+
+    Each word of the value is judged by its last recognised part; one content
+    word protects the element from every boilerplate word.
+    """
+    verdict = None
+    for token in _CAMEL.sub("-", names).split():
+        last, kind = -1, None
+        for pattern, name in (
+            (CONTENT_CLASS, "content"),
+            (STRONG_BOILERPLATE_CLASS, "strong"),
+            (WEAK_BOILERPLATE_CLASS, "weak"),
+            (PART_CLASS, "part"),
+        ):
+            for match in pattern.finditer(token):
+                if match.end() > last or (match.end() == last and name == "content"):
+                    last, kind = match.end(), name
+        if kind == "content":
+            return "content"
+        if kind == "strong" or (kind == "weak" and verdict is None):
+            verdict = kind
+    return verdict
+
+
+# Class/id words that make a container a better or worse place to look for the body.
+POSITIVE_CONTAINER = re.compile(
+    r"(?i)article|body|content|entry|hentry|main|page|post|text|blog|story|prose"
+)
+NEGATIVE_CONTAINER = re.compile(
+    r"(?i)comment|combx|contact|foot|masthead|media|meta|outbrain|promo|related|scroll|"
+    r"share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|"
+    r"recommend|newsletter|subscribe|popular|trending"
+)
+# Roles and ARIA labels of furniture.
+BOILERPLATE_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert",
+     "menu", "menubar", "toolbar", "form"}
+)  # fmt: skip
+
+# Whole-block texts that are never the article ("- Advertisement -", share prompts,
+# newsletter boxes, paywall prompts, next/previous links, tag lists).
+BOILERPLATE_TEXT = re.compile(
+    r"""(?ix)^(?:
+        [-–—\s]*(?:advertisement|advertising|sponsored(?:\scontent)?|ad|ads|anzeige|publicidad|
+            publicité|pubblicità)[-–—\s]*|
+        (?:story|article)\s+continues\s+(?:below|after).*|
+        (?:continue|scroll)\s+(?:reading|down)\s+(?:below|to\scontinue).*|
+        (?:more|also)\s+(?:from|by|on|in)\s+.{0,60}|
+        more\s+from\s+author|
+        trending(?:\s+(?:on|in|now).*)?|
+        (?:read|see)\s+(?:more|also|next)\b.{0,120}|
+        related(?:\s+(?:articles?|stories|posts|content|coverage|news|reading|links))?\s*:?.{0,120}|
+        recommended(?:\s+for\s+you)?.{0,40}|
+        (?:most\s+(?:read|popular|viewed|shared)|popular\s+(?:now|stories|posts)).{0,40}|
+        (?:share|tweet|email|print|pin)(?:\s+(?:this|on|via)\b.{0,60})?|
+        click\s+to\s+(?:share|email|print).{0,60}|
+        follow\s+us\s+on\b.{0,80}|
+        (?:sign\s+up|subscribe|register)\s+(?:for|to)\s+(?:our|the|a|free)\b.{0,160}|
+        .{0,80}\bnewsletter\b.{0,80}(?:sign\s+up|subscribe|inbox|e-?mail\s+address).{0,80}|
+        (?:already\s+(?:a\s+subscriber|have\s+an\s+account|registered)).{0,120}|
+        (?:continue|keep)\s+reading\s+with\b.{0,160}|
+        .{0,80}\b(?:subscribe|log\s+in|sign\s+in)\s+to\s+(?:continue|read|keep)\b.{0,120}|
+        (?:tags?|topics?|filed\s+under|categories|posted\s+in)\s*:.{0,200}|
+        (?:previous|next|prev)\s+(?:article|post|story|page)\b.{0,160}|
+        (?:leave\s+a\s+(?:comment|reply)|comments?\s*\(\d+\)|\d+\s+comments?|view\s+comments)\b.{0,60}|
+        (?:we\s+use\s+cookies|this\s+(?:web)?site\s+uses\s+cookies)\b.{0,300}|
+        (?:image|photo|video)\s*:\s*(?:getty|ap|reuters|afp|shutterstock)\b.{0,60}|
+        (?:copyright|©)\s.{0,160}|
+        all\s+rights\s+reserved.{0,80}|
+        (?:please\s+)?enable\s+javascript\b.{0,120}|
+        loading\.*|
+        (?:skip|jump)\s+to\s+(?:main\s+)?(?:content|navigation).{0,20}
+    )$"""
+)
+# Prompts that mean the page withholds the rest of the story.
+PAYWALL_TEXT = re.compile(
+    r"(?i)(?:continue|keep)\s+reading\s+with\s+an?\b|already\s+a\s+subscriber|"
+    r"subscribe\s+(?:now\s+)?to\s+(?:continue|read|unlock|keep)|"
+    r"(?:this|the\s+rest\s+of\s+this)\s+(?:article|story|content)\s+is\s+(?:for|available\s+to|"
+    r"reserved\s+for|exclusive\s+to)\s+(?:subscribers|members|premium)|"
+    r"(?:subscribers|members)\s+only|to\s+read\s+the\s+full\s+(?:article|story)|"
+    r"unlock\s+(?:this|full)\s+(?:article|story|access)|create\s+a\s+free\s+account\s+to\s+continue"
+)
+PAYWALL_CLASS = re.compile(
+    r"(?i)paywall|regwall|piano|meter[-_]?(?:ed|wall)|premium[-_]?(?:wall|gate)"
+)
+
+# Blocks only this long (characters) are tested against BOILERPLATE_TEXT; longer
+# blocks are prose that may mention "subscribe" without being a prompt.
+SHORT_BLOCK_CHARS = 220

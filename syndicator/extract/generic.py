@@ -1,0 +1,279 @@
+"""Find the article body on a page nobody wrote rules for.
+
+The cascade, each step with an explicit gate:
+
+1. `strip_furniture`: drop what is never the article (scripts, hidden elements,
+   menus, share bars, comment sections…, by tag, role and class/id, see
+   `boilerplate`), unless the element holds most of the page's prose;
+2. `choose_container`: score every element by the prose it holds minus the link
+   text and boilerplate it holds, and take the best one. Prose is measured per text
+   block (an element's own inline text), so a container is credited for paragraphs
+   however deeply they are nested, and debited for link lists and menus anywhere
+   inside it;
+3. a semantic container (`itemprop=articleBody`, `<article>`, `[class*=article-body]`)
+   is preferred when it holds nearly all of the winner's prose and little else.
+
+The chosen element is then pruned block by block (`prune`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from . import boilerplate as rules
+
+# Inline elements: their text belongs to the enclosing block.
+INLINE_TAGS = frozenset(
+    {
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data",
+        "del", "dfn", "em", "font", "i", "img", "ins", "kbd", "label", "mark", "q", "s",
+        "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u",
+        "var", "wbr", "nobr",
+    }
+)  # fmt: skip
+# Blocks that are paragraphs by nature; a short one still counts as prose.
+PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "dd"})
+
+# Prose thresholds, in characters of non-link text in one block.
+MIN_PROSE_PARAGRAPH = 20
+MIN_PROSE_BLOCK = 60
+# A paragraph with this much plain text is prose however many links it has.
+LINKED_PARAGRAPH_MIN = 80
+# A block whose text is more than this share of link text is a link list.
+LINK_LIST_DENSITY = 0.5
+# How much one character of link-list or boilerplate text costs a container.
+NOISE_WEIGHT = 1.5
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class BlockStats:
+    """What one element holds: prose and noise characters, in its whole subtree."""
+
+    chars: int = 0  # all text in the subtree
+    inline_chars: int = 0  # text of the element's own inline content
+    inline_link_chars: int = 0
+    prose: int = 0
+    noise: int = 0
+    paragraphs: int = 0
+
+    @property
+    def score(self) -> float:
+        return self.prose - NOISE_WEIGHT * self.noise
+
+
+def _length(text: str | None) -> int:
+    return len(text.strip()) if text else 0
+
+
+def measure(root: HtmlElement) -> dict[HtmlElement, BlockStats]:
+    """Prose and noise per element, computed bottom-up in one pass over the tree."""
+    stats: dict[HtmlElement, BlockStats] = {}
+    # Blocks inside a link (teaser cards: <a><div>headline</div><p>dek</p></a>) are links.
+    linked = {el for anchor in root.iter("a") for el in anchor.iterdescendants(etree.Element)}
+    for el in reversed(list(root.iter(etree.Element))):
+        tag = el.tag
+        own = BlockStats(inline_chars=_length(el.text))
+        own.chars = own.inline_chars
+        if tag == "a":
+            own.inline_link_chars = own.inline_chars
+        for child in el:
+            child_stats = stats.get(child)
+            if child_stats is not None:
+                own.prose += child_stats.prose
+                own.noise += child_stats.noise
+                own.paragraphs += child_stats.paragraphs
+                own.chars += child_stats.chars
+                if child.tag in INLINE_TAGS:
+                    own.inline_chars += child_stats.inline_chars
+                    own.inline_link_chars += child_stats.inline_link_chars
+            tail = _length(child.tail)
+            own.inline_chars += tail
+            own.chars += tail
+        if tag == "a" or el in linked:
+            own.inline_link_chars = own.inline_chars
+        if tag not in INLINE_TAGS and own.inline_chars:
+            _classify_block(tag, own)
+        stats[el] = own
+    return stats
+
+
+def _classify_block(tag: str, own: BlockStats) -> None:
+    text, links = own.inline_chars, own.inline_link_chars
+    plain = text - links
+    if tag in PARAGRAPH_TAGS and plain >= LINKED_PARAGRAPH_MIN:
+        # A real paragraph that links a lot (names, sources) is still prose.
+        own.prose += plain
+        own.paragraphs += 1
+    elif links > LINK_LIST_DENSITY * text:
+        own.noise += text
+    elif plain >= (MIN_PROSE_PARAGRAPH if tag in PARAGRAPH_TAGS else MIN_PROSE_BLOCK):
+        own.prose += plain
+        own.paragraphs += 1
+
+
+def class_and_id(el: HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def furniture_strength(el: HtmlElement) -> float | None:
+    """For furniture, the share of page prose above which it is kept anyway; else None."""
+    role = (el.get("role") or "").lower()
+    if role in rules.BOILERPLATE_ROLES:
+        return rules.KEEP_STRONG_SHARE
+    names = class_and_id(el)
+    kind = rules.class_kind(names) if names else None
+    if el.tag in rules.STRONG_FURNITURE_TAGS:
+        return rules.KEEP_STRONG_SHARE if kind != "content" or el.tag == "nav" else None
+    if el.tag in rules.WEAK_FURNITURE_TAGS:
+        return rules.KEEP_WEAK_SHARE if kind != "content" else None
+    if kind == "strong":
+        return rules.KEEP_STRONG_SHARE
+    if kind == "weak":
+        return rules.KEEP_WEAK_SHARE
+    return None
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def strip_furniture(root: HtmlElement) -> None:
+    """Remove what is never the article (in place), keeping anything holding most prose."""
+    for el in list(root.iter(*rules.NEVER_CONTENT_TAGS)):
+        _drop(el)
+    body = root.find("body")
+    if body is None:
+        return
+    stats = measure(body)
+    total = max(stats[body].prose, 1)
+    doomed: list[HtmlElement] = []
+    for el in body.iterdescendants(etree.Element):
+        if el.tag in INLINE_TAGS and el.tag != "span":
+            continue
+        keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el)
+        if keep_share is not None and stats[el].prose <= keep_share * total:
+            doomed.append(el)
+    for el in doomed:
+        _drop(el)
+
+
+def _drop(el: HtmlElement) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+# Containers that say they hold the article body, most specific first.
+SEMANTIC_CONTAINERS = (
+    ("itemprop", "//*[@itemprop='articleBody' or @itemprop='articlebody']"),
+    ("article-body", "//*[contains(@class,'article-body') or contains(@class,'article__body')"
+     " or contains(@class,'articleBody') or contains(@class,'story-body')"
+     " or contains(@class,'entry-content') or contains(@class,'post-content')"
+     " or contains(@class,'article-content') or contains(@class,'story-content')]"),
+    ("article", "//article"),
+)  # fmt: skip
+# A semantic container must hold this share of the density winner's prose.
+SEMANTIC_MIN_SHARE = 0.9
+
+
+# The headline's container must hold this share of the density winner's prose to
+# replace it.
+HEADLINE_MIN_SHARE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    element: HtmlElement
+    method: str
+    prose: int
+    stats: dict[HtmlElement, BlockStats]
+
+
+def find_headline(body: HtmlElement, title: str) -> list[HtmlElement]:
+    """The heading that shows the page's title, then its ancestors up to `body`."""
+    wanted = _comparable(title)
+    if len(wanted) < 8:
+        return []
+    for tags in (("h1",), ("h2", "h3", "h4")):
+        for heading in body.iter(*tags):
+            shown = _comparable(heading.text_content())
+            if shown and (shown == wanted or _overlaps(shown, wanted)):
+                return [heading, *heading.iterancestors()]
+    return []
+
+
+def _comparable(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _overlaps(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return short in long and len(short) >= 0.6 * len(long)
+
+
+def choose_container(body: HtmlElement, headline: list[HtmlElement] | None = None) -> Choice:
+    """The element holding the article: density winner, narrowed to the headline's
+    container when the winner also holds other stories, refined by semantic markup.
+
+    `headline` is `find_headline`'s answer from before furniture was stripped; the
+    first of its elements still in the page anchors the search.
+    """
+    stats = measure(body)
+    best, best_score = body, stats[body].score
+    for el, element_stats in stats.items():
+        if el.tag in INLINE_TAGS:
+            continue
+        if element_stats.score > best_score:
+            best, best_score = el, element_stats.score
+    winner = Choice(best, "density", stats[best].prose, stats)
+    anchored = _anchored(headline or [], stats, winner)
+    if anchored is not None:
+        winner = Choice(anchored, "headline", stats[anchored].prose, stats)
+    for name, xpath in SEMANTIC_CONTAINERS:
+        found = [el for el in body.xpath(xpath) if el in stats]
+        semantic = _best_semantic(found, stats, winner)
+        if semantic is not None:
+            return Choice(semantic, f"semantic:{name}", stats[semantic].prose, stats)
+    return winner
+
+
+def _anchored(
+    headline: list[HtmlElement], stats: dict[HtmlElement, BlockStats], winner: Choice
+) -> HtmlElement | None:
+    """Inside the winner, the smallest container of the headline that holds a fair
+    share of the winner's prose: the winner then also holds teasers, related stories
+    or comments beside the article."""
+    if not winner.prose:
+        return None
+    for el in headline:
+        if el is winner.element:
+            return None  # reached the winner: the headline has no container of its own
+        if el in stats and stats[el].prose >= HEADLINE_MIN_SHARE * winner.prose:
+            inside = any(a is winner.element for a in el.iterancestors())
+            return el if inside else None
+    return None
+
+
+def _best_semantic(
+    found: Iterable[HtmlElement], stats: dict[HtmlElement, BlockStats], winner: Choice
+) -> HtmlElement | None:
+    winner_score = stats[winner.element].score
+    for el in found:
+        held = stats[el]
+        # Nearly all of the winner's prose, and not much more (else it wraps the page).
+        if (
+            winner.prose
+            and SEMANTIC_MIN_SHARE * winner.prose <= held.prose <= 1.6 * winner.prose
+            and held.score >= 0.8 * winner_score
+        ):
+            return el
+    return None

@@ -1,0 +1,101 @@
+"""Remove what is not the article from inside the chosen container.
+
+Sites put ad slots, "More from Author", share bars, related lists, newsletter boxes
+and paywall prompts inside the article element itself, so after the container is
+chosen every block in it is judged again: by its text (short blocks against
+`boilerplate.BOILERPLATE_TEXT`) and by its link density (link lists go, prose stays).
+Subheadings, lists, quotes, tables, images and figures with captions are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from . import boilerplate as rules
+from .generic import INLINE_TAGS, BlockStats, measure
+
+# Containers removed when they hold more link/boilerplate text than prose.
+LINK_LIST_TAGS = frozenset(
+    {"ul", "ol", "dl", "div", "section", "table", "p", "span", "nav", "aside", "header",
+     "footer", "li", "h2", "h3", "h4", "h5", "h6", "figure"}
+)  # fmt: skip
+# ...unless they hold at least this much prose (a long paragraph with many links).
+KEEP_PROSE_CHARS = 400
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class PruneResult:
+    paywall: bool
+    removed: int
+
+
+def normalized_text(el: HtmlElement) -> str:
+    return _SPACES.sub(" ", el.text_content()).strip()
+
+
+def prune(
+    container: HtmlElement, stats: dict[HtmlElement, BlockStats] | None = None
+) -> PruneResult:
+    """Drop boilerplate blocks inside `container` (in place); report paywall prompts.
+
+    `stats` may come from choosing the container (a measure of a tree holding it).
+    """
+    if stats is None:
+        stats = measure(container)
+    paywall = False
+    doomed: list[HtmlElement] = []
+    stack = list(reversed(list(container)))
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str):
+            continue
+        element_stats = stats.get(el)
+        if element_stats is None:
+            continue
+        verdict = _judge(el, element_stats)
+        if verdict == "paywall":
+            paywall = True
+        if verdict is not None:
+            doomed.append(el)
+            continue  # nothing inside a removed block needs judging
+        stack.extend(reversed([child for child in el if isinstance(child.tag, str)]))
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return PruneResult(paywall=paywall, removed=len(doomed))
+
+
+def _judge(el: HtmlElement, stats: BlockStats) -> str | None:
+    """Why `el` goes ("boilerplate", "links", "paywall"), or None to keep it."""
+    if el.tag in ("img", "br", "hr") or (el.tag in INLINE_TAGS and el.tag != "a"):
+        return None
+    if 0 < stats.chars <= rules.SHORT_BLOCK_CHARS:
+        text = normalized_text(el)
+        if rules.PAYWALL_TEXT.search(text):
+            return "paywall"
+        if rules.BOILERPLATE_TEXT.fullmatch(text):
+            return "boilerplate"
+    if (
+        el.tag in LINK_LIST_TAGS
+        and stats.noise > stats.prose
+        and stats.prose < KEEP_PROSE_CHARS
+        and el.tag != "figure"  # a caption with a credit link is still a caption
+    ):
+        return "links"
+    return None
+
+
+def drop_empty(container: HtmlElement) -> None:
+    """Remove blocks left with neither text nor media after pruning (in place)."""
+    for el in reversed(list(container.iter(etree.Element))):
+        if el is container or el.tag in INLINE_TAGS or el.tag in ("hr", "td", "th", "tr"):
+            continue
+        if len(el) == 0 and not (el.text or "").strip():
+            parent = el.getparent()
+            if parent is not None:
+                el.drop_tree()

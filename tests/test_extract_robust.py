@@ -1,0 +1,182 @@
+"""`extract_article` on hostile, broken and unusual input: it never raises."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from syndicator import extract_article
+from syndicator.models import Article, SiteRules
+
+STORY = (
+    "<html><head><title>Radar Upgrade Finished Early | Test Wire</title></head><body>"
+    "<nav><a href='/'>Home</a><a href='/news'>News</a></nav>"
+    "<div class='story'><h1>Radar Upgrade Finished Early</h1>"
+    "<p>Technicians finished the radar upgrade two weeks ahead of schedule, the program "
+    "office said on Tuesday, after working double shifts through the holiday period.</p>"
+    "<p>The upgraded radar can track smaller objects at longer ranges, and officials said "
+    "it will be handed to operators for testing next month.</p></div>"
+    "<div class='sidebar'><p>Unrelated sidebar text about a different topic entirely, "
+    "long enough to look like a paragraph to a naive extractor.</p></div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "",
+        "   \n\t ",
+        b"",
+        b"\x00\x01\x02\xff\xfe",
+        "<<<>>>",
+        "<html><body></body></html>",
+        "plain text without any markup at all",
+        "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>",
+        "<html><body><p>unclosed <b>bold <i>italic",
+        "<!-- only a comment -->",
+        "<html><body>" + "<div>" * 3000 + "deep" + "</div>" * 3000 + "</body></html>",
+        "<script>alert(1)</script>",
+        "\ud800 lone surrogate is replaced",
+    ],
+    ids=lambda page: repr(page)[:30],
+)
+def test_malformed_input_gives_an_article_not_an_exception(page: str | bytes) -> None:
+    """Garbage, empty and truncated documents produce an Article that says it is partial."""
+    article = extract_article(page, "https://example.org/a")
+    assert isinstance(article, Article)
+    assert article.url == "https://example.org/a"
+    if not article.content_text:
+        assert article.is_partial and article.partial_reason
+
+
+def test_lone_surrogates_and_control_characters_are_dropped_not_fatal() -> None:
+    """Text with characters lxml refuses keeps everything around them."""
+    article = extract_article("<p>\ud800 radar \x00 upgrade \x0b finished on time</p>", None)
+    assert article.content_text == "radar upgrade finished on time"
+
+
+def test_empty_page_says_why_it_is_partial() -> None:
+    """No usable text: empty content, is_partial, and a reason naming the problem."""
+    article = extract_article(b"", "https://example.org/empty")
+    assert article.content_text == "" and article.content_html == ""
+    assert article.is_partial
+    assert article.partial_reason is not None and "no article text" in article.partial_reason
+
+
+def test_random_bytes_never_raise() -> None:
+    """Seeded random byte soup, with and without markup fragments, never raises."""
+    rng = random.Random(20251130)
+    pieces = [b"<div>", b"</div>", b"<p>", b"<a href='", b"'>", b"<img src=", b"&#", b"<!--"]
+    for _ in range(60):
+        soup = bytearray()
+        for _ in range(rng.randint(0, 80)):
+            soup += rng.choice(pieces) if rng.random() < 0.4 else bytes([rng.randrange(256)])
+        assert isinstance(extract_article(bytes(soup), None), Article)
+
+
+def test_truncated_page_keeps_what_arrived() -> None:
+    """A page cut off mid-paragraph still yields the text that arrived."""
+    cut = STORY[: STORY.index("handed to operators") + 10]
+    article = extract_article(cut, "https://example.org/cut")
+    assert "finished the radar upgrade" in article.content_text
+    assert "handed to" in article.content_text
+
+
+def test_bytes_in_a_legacy_charset_are_decoded_from_the_meta_tag() -> None:
+    """windows-1252 bytes declared in <meta charset> decode to the right characters."""
+    html = (
+        '<html><head><meta charset="windows-1252"><title>Caf\xe9 talks</title></head><body>'
+        "<article><p>The minister\x92s \x93d\xe9j\xe0 vu\x94 remark came after the talks, which "
+        "ran late into the evening at the caf\xe9 near the ministry building.</p></article>"
+        "</body></html>"
+    ).encode("latin-1")
+    article = extract_article(html, "https://example.org/cafe")
+    assert "minister’s “déjà vu” remark" in article.content_text
+    assert article.title == "Café talks"
+
+
+def test_undeclared_utf8_bytes_are_decoded_as_utf8() -> None:
+    """Bytes without a declared charset that are valid UTF-8 are read as UTF-8."""
+    html = "<html><body><article><p>Überflug über die Ostsee — déjà vu für Piloten, " * 3
+    article = extract_article((html + "</p></article></body></html>").encode(), None)
+    assert "Überflug über die Ostsee — déjà vu" in article.content_text
+
+
+def test_article_is_picklable_and_extraction_runs_in_a_process_pool() -> None:
+    """The function and its result cross process boundaries (the pipeline uses a pool)."""
+    article = extract_article(STORY, "https://example.org/radar")
+    assert pickle.loads(pickle.dumps(article)) == article
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        remote = pool.submit(extract_article, STORY, "https://example.org/radar").result()
+    assert remote == article
+
+
+def test_generic_extraction_drops_navigation_and_sidebar() -> None:
+    """The story's paragraphs are kept; navigation and the sidebar are not."""
+    article = extract_article(STORY, "https://example.org/radar")
+    assert article.title == "Radar Upgrade Finished Early"
+    assert "two weeks ahead of schedule" in article.content_text
+    assert "Home" not in article.content_text and "sidebar" not in article.content_text
+    assert article.extracted_by.startswith("generic:")
+
+
+def test_site_rules_pick_and_clean_the_body() -> None:
+    """content_selector chooses the body and remove_selectors cut parts of it."""
+    html = (
+        "<html><body><div id='main'><p class='lede'>Kept lede paragraph text.</p>"
+        "<p class='promo'>Buy our mug.</p><p>Kept second paragraph.</p></div>"
+        "<div id='other'><p>A much longer paragraph elsewhere on the page that a density "
+        "extractor would prefer over the short body chosen by the editor's rule.</p></div>"
+        "</body></html>"
+    )
+    rules = SiteRules(content_selector="#main", remove_selectors=(".promo",))
+    article = extract_article(html, "https://example.org/r", rules=rules)
+    assert article.extracted_by == "site-rules"
+    assert article.content_text == "Kept lede paragraph text.\n\nKept second paragraph."
+
+
+def test_site_rule_that_matches_nothing_falls_back_to_generic() -> None:
+    """A selector that no longer matches (site redesign) falls back and says so."""
+    rules = SiteRules(content_selector="#gone")
+    article = extract_article(STORY, "https://example.org/radar", rules=rules)
+    assert "two weeks ahead of schedule" in article.content_text
+    assert article.extracted_by.endswith("+site-rules-missed")
+
+
+def test_invalid_site_rule_selector_does_not_raise() -> None:
+    """A selector cssselect cannot parse is reported in extracted_by, not raised."""
+    rules = SiteRules(content_selector="div[[[", remove_selectors=("::nope(",))
+    article = extract_article(STORY, "https://example.org/radar", rules=rules)
+    assert "two weeks ahead of schedule" in article.content_text
+    assert article.extracted_by.endswith("+site-rules-invalid")
+
+
+def test_id_is_stable_and_follows_the_canonical_url() -> None:
+    """The id depends on the canonical URL, not on tracking parameters of the fetch URL."""
+    html = STORY.replace("<head>", "<head><link rel='canonical' href='https://example.org/radar'>")
+    first = extract_article(html, "https://example.org/radar?utm_source=feed")
+    second = extract_article(html, "https://www.example.org/radar/")
+    assert first.id == second.id
+    assert first.canonical_url == "https://example.org/radar"
+
+
+def test_canonical_pointing_at_the_front_page_is_ignored() -> None:
+    """A broken canonical (the site root) does not collapse every story into one id."""
+    html = STORY.replace("<head>", "<head><link rel='canonical' href='https://example.org/'>")
+    one = extract_article(html, "https://example.org/radar-1")
+    two = extract_article(html, "https://example.org/radar-2")
+    assert one.canonical_url is None and one.id != two.id
+
+
+def test_teaser_ending_in_ellipsis_is_partial() -> None:
+    """A short body ending in an ellipsis is a teaser of a longer story."""
+    html = (
+        "<html><body><article><p>The committee voted on Tuesday to advance the bill, "
+        "sending it to the full chamber where leaders said a vote could come […]</p>"
+        "</article></body></html>"
+    )
+    article = extract_article(html, "https://example.org/teaser")
+    assert article.is_partial and "truncated" in (article.partial_reason or "")
