@@ -128,7 +128,14 @@ class FetcherWalk:
         if feed is None or feed.not_modified:
             return
         links = [link.decode() for link in ITEM_LINK.findall(feed.body)]
-        await asyncio.gather(*(self._fetch(fetcher, link, "page") for link in links))
+        del feed
+        await asyncio.gather(*(self._page(fetcher, link) for link in links))
+
+    async def _page(self, fetcher: Fetcher, url: str) -> None:
+        """A page is decoded, as extraction would, and dropped: only the fetcher is measured."""
+        page = await self._fetch(fetcher, url, "page")
+        if page is not None and not page.not_modified:
+            page.text()
 
     async def _fetch(self, fetcher: Fetcher, url: str, kind: Any) -> Any:
         try:
@@ -139,8 +146,6 @@ class FetcherWalk:
             self.failures[exc.kind] += 1
             return None
         self.validators[url] = result.validators
-        if not result.not_modified:
-            result.text()  # decode, as extraction would
         return result
 
 

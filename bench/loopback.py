@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import sys
 from collections import Counter
 
@@ -25,40 +26,83 @@ LAST_MODIFIED = b"Mon, 03 Mar 2025 09:00:00 GMT"
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 
 
+def address_index(address: str) -> int:
+    """The source index an address serves (the inverse of `host_address`)."""
+    _, _, high, low = (int(part) for part in address.split("."))
+    return high * 250 + low - 1
+
+
 def host_address(index: int) -> str:
     """The loopback address of source `index` (0-based): 127.1.0.1, 127.1.0.2, ..."""
     return f"127.1.{index // 250}.{index % 250 + 1}"
 
 
-def article_page(k: int) -> bytes:
-    """A ~20 KB article page with the boilerplate real news pages carry."""
-    nav = "".join(f'<li><a href="/section/{n}">Section {n}</a></li>' for n in range(40))
-    paragraphs = "".join(
-        f"<p>Paragraph {n} of article {k}: the Department announced on Monday that the "
-        "programme would proceed, citing readiness goals and a revised budget — "
-        "officials said the “next phase” begins next quarter.</p>"
-        for n in range(60)
-    )
+# Words the farm writes its articles with; every page is a different draw from them, so
+# the pipeline sees 5,000 distinct stories, not one story republished 5,000 times.
+_WORD_TEXT = (
+    "army navy air force marine guard brigade battalion squadron fleet carrier destroyer "
+    "frigate submarine missile radar drone satellite exercise training readiness budget "
+    "contract procurement programme acquisition logistics supply depot base garrison "
+    "officials secretary general admiral commander colonel sergeant soldiers sailors airmen "
+    "allies partners coalition alliance treaty summit ministry department pentagon congress "
+    "committee hearing testimony report review audit inspection modernisation upgrade "
+    "prototype delivery schedule delay cost overrun engineers crews pilots maintenance "
+    "hangar runway harbour port bridge river crossing convoy patrol mission deployment "
+    "rotation reserve recruit retention housing families health medical research "
+    "laboratory testing range launch intercept defence shield cyber network space "
+    "command centre headquarters region border coast island desert mountain arctic winter "
+    "summer spring autumn week month quarter year announced said confirmed expects plans "
+    "completed began resumed paused approved awarded signed delivered tested fielded "
+    "the a of to in on for with by from at after before during while across over under "
+    "new next first final major minor joint combined annual regional national local"
+)
+WORDS = _WORD_TEXT.split()
+PARAGRAPH_POOL = 4000
+PARAGRAPHS_PER_PAGE = 40
+
+
+def _paragraphs() -> list[str]:
+    rng = random.Random(2025)
+    pool = []
+    for _ in range(PARAGRAPH_POOL):
+        words = rng.choices(WORDS, k=rng.randint(25, 40))
+        pool.append(" ".join(words).capitalize() + ".")
+    return pool
+
+
+def headline(index: int, k: int) -> str:
+    rng = random.Random(index * 100_003 + k)
+    return " ".join(rng.choices(WORDS, k=8)).capitalize()
+
+
+NAV = "".join(f'<li><a href="/section/{n}">Section {n}</a></li>' for n in range(40))
+
+
+def article_page(pool: list[str], index: int, k: int) -> bytes:
+    """A ~14 KB article page, different for every source and article, with boilerplate."""
+    rng = random.Random(index * 100_003 + k)
+    paragraphs = "".join(f"<p>{text}</p>" for text in rng.sample(pool, PARAGRAPHS_PER_PAGE))
+    title = headline(index, k)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>Article {k}</title></head><body><nav><ul>{nav}</ul></nav>"
-        f'<article><h1>Article {k}</h1><div class="ad">Advertisement</div>{paragraphs}</article>'
+        f"<title>{title} | Loopback News</title></head><body><nav><ul>{NAV}</ul></nav>"
+        f'<article><h1>{title}</h1><div class="ad">Advertisement</div>{paragraphs}</article>'
         "<footer>© Loopback News</footer></body></html>"
     ).encode()
 
 
-def feed(address: str, port: int, pages: int) -> bytes:
+def feed(index: int, address: str, port: int, pages: int) -> bytes:
     items = "".join(
-        f"<item><title>Article {k} from {address}</title>"
+        f"<item><title>{headline(index, k)}</title>"
         f"<link>http://{address}:{port}/article/{k}.html</link>"
         f'<guid isPermaLink="false">{address}-{k}</guid>'
         f"<pubDate>Mon, 03 Mar 2025 0{k % 10}:00:00 GMT</pubDate>"
-        f"<description>Summary of article {k}.</description></item>"
+        f"<description>Summary of article {k} from source {index}.</description></item>"
         for k in range(pages)
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>Loopback source {address}</title><link>http://{address}:{port}/</link>"
+        f"<title>Loopback source {index}</title><link>http://{address}:{port}/</link>"
         f"<description>Benchmark feed</description>{items}</channel></rss>"
     ).encode()
 
@@ -67,7 +111,7 @@ class Farm:
     def __init__(self, *, sources: int, pages: int, latency: float) -> None:
         self.sources, self.pages, self.latency = sources, pages, latency
         self.port = 0
-        self.pages_html = [article_page(k) for k in range(pages)]
+        self.pool = _paragraphs()
         self.feeds: dict[str, bytes] = {}
         self.counts: Counter[str] = Counter()
 
@@ -82,14 +126,16 @@ class Farm:
             kind, body, ctype, etag = "robots", ROBOTS, b"text/plain", b'"robots-1"'
         elif path == "/feed.xml":
             kind, ctype, etag = "feed", b"application/rss+xml; charset=utf-8", b'"feed-1"'
-            body = self.feeds.get(address) or feed(address, self.port, self.pages)
+            body = self.feeds.get(address) or feed(
+                address_index(address), address, self.port, self.pages
+            )
             self.feeds[address] = body
         elif path.startswith("/article/") and path.endswith(".html"):
             number = path[len("/article/") : -len(".html")]
             if not number.isdigit() or int(number) >= self.pages:
                 return self._count("page", 404, self._message(404, b"text/plain", b"", None))
             kind, ctype, etag = "page", b"text/html; charset=utf-8", f'"page-{number}"'.encode()
-            body = self.pages_html[int(number)]
+            body = article_page(self.pool, address_index(address), int(number))
         else:
             return self._count(kind, 404, self._message(404, b"text/plain", b"", None))
         if if_none_match == etag:

@@ -42,6 +42,7 @@ class Request:
     target: str
     raw_headers: tuple[tuple[bytes, bytes], ...]
     host: str  # the local address the client connected to (which simulated host)
+    connection: int  # which client connection carried it, numbered as they were accepted
 
     @property
     def path(self) -> str:
@@ -273,6 +274,7 @@ class FaultServer:
     _routes: dict[tuple[str | None, str], Behaviour] = field(default_factory=dict)
     _seq: itertools.count[int] = field(default_factory=itertools.count)
     _exchanges: itertools.count[int] = field(default_factory=itertools.count)
+    _connections: itertools.count[int] = field(default_factory=itertools.count)
     _loop: asyncio.AbstractEventLoop | None = None
     _stopping: asyncio.Event | None = None
     _thread: threading.Thread | None = None
@@ -355,10 +357,11 @@ class FaultServer:
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         assert self._stopping is not None
         local = writer.get_extra_info("sockname")[0]
+        number = next(self._connections)
         conn = Connection(reader, writer, self._stopping)
         try:
             while conn.keep_alive and not self._stopping.is_set():
-                request = await self._read_request(reader, local)
+                request = await self._read_request(reader, local, number)
                 if request is None:
                     break
                 self.requests.append(request)
@@ -375,7 +378,9 @@ class FaultServer:
                 writer.close()
 
     @staticmethod
-    async def _read_request(reader: asyncio.StreamReader, local: str) -> Request | None:
+    async def _read_request(
+        reader: asyncio.StreamReader, local: str, connection: int
+    ) -> Request | None:
         try:
             head = await reader.readuntil(b"\r\n\r\n")
         except asyncio.IncompleteReadError:
@@ -386,7 +391,7 @@ class FaultServer:
             (name.strip(), value.strip())
             for name, _, value in (line.partition(b":") for line in lines[1:])
         )
-        return Request(method, target, headers, local)
+        return Request(method, target, headers, local, connection)
 
     def _log(self, kind: Literal["open", "close"], exchange: int, request: Request) -> None:
         event = Event(next(self._seq), kind, exchange, request.host, request.path, self.clock())

@@ -144,7 +144,15 @@ def content_encodings(header: str | None) -> tuple[str, ...]:
 
 async def read_body(response: httpx.Response, *, limit: int, truncate: bool = False) -> bytes:
     """The decoded body of a 2xx response, capped; other responses are drained, giving b""."""
-    if not 200 <= response.status_code < 300:
+    wanted = 200 <= response.status_code < 300
+    if response.is_stream_consumed:
+        # A transport that built its response from bytes (httpx.MockTransport does) has
+        # already read and decoded it; all that is left is to apply the cap.
+        body = response.content if wanted else b""
+        if len(body) > limit and not truncate:
+            raise BodyTooLarge(f"body is larger than {limit} bytes")
+        return body[:limit]
+    if not wanted:
         await drain(response.aiter_raw())  # redirects, errors, 304: nothing we use
         return b""
     encodings = content_encodings(response.headers.get("content-encoding"))
