@@ -43,6 +43,7 @@ class Request:
     raw_headers: tuple[tuple[bytes, bytes], ...]
     host: str  # the local address the client connected to (which simulated host)
     connection: int  # which client connection carried it, numbered as they were accepted
+    body: bytes = b""
 
     @property
     def path(self) -> str:
@@ -391,7 +392,13 @@ class FaultServer:
             (name.strip(), value.strip())
             for name, _, value in (line.partition(b":") for line in lines[1:])
         )
-        return Request(method, target, headers, local, connection)
+        request = Request(method, target, headers, local, connection)
+        length = request.header("content-length")
+        if length and length.isdigit():  # a POST from a test (a WebSub ping, a webhook)
+            request = Request(
+                method, target, headers, local, connection, await reader.readexactly(int(length))
+            )
+        return request
 
     def _log(self, kind: Literal["open", "close"], exchange: int, request: Request) -> None:
         event = Event(next(self._seq), kind, exchange, request.host, request.path, self.clock())
