@@ -213,7 +213,7 @@ class Fetcher:
             if exchange.response.status_code not in REDIRECT_STATUSES or not location:
                 return replace(exchange, elapsed=spent)
             try:
-                target = str(httpx.URL(url).join(location.strip()).copy_with(fragment=None))
+                target = str(parsed.join(location.strip()).copy_with(fragment=None))
             except httpx.InvalidURL as exc:
                 message = f"{url} redirects to an invalid URL: {exc}"
                 raise NetworkError(message, url=requested) from None
