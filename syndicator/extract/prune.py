@@ -25,6 +25,8 @@ LINK_LIST_TAGS = frozenset(
 )  # fmt: skip
 # ...unless they hold at least this much prose (a long paragraph with many links).
 KEEP_PROSE_CHARS = 400
+# Plain characters after a link that make a list item an annotated link, not a menu entry.
+ANNOTATION_CHARS = 40
 _SPACES = re.compile(r"\s+")
 
 
@@ -57,7 +59,7 @@ def prune(
         element_stats = stats.get(el)
         if element_stats is None:
             continue
-        verdict = _judge(el, element_stats)
+        verdict = _judge(el, element_stats, stats)
         if verdict == "paywall":
             paywall = True
         if verdict is not None:
@@ -70,7 +72,14 @@ def prune(
     return PruneResult(paywall=paywall, removed=len(doomed))
 
 
-def _judge(el: HtmlElement, stats: BlockStats) -> str | None:
+def _annotated(stats: BlockStats | None) -> bool:
+    """A link with a sentence of its own after it ("<a>Headline</a>. What it says.")."""
+    return stats is not None and stats.inline_chars - stats.inline_link_chars >= ANNOTATION_CHARS
+
+
+def _judge(
+    el: HtmlElement, stats: BlockStats, all_stats: dict[HtmlElement, BlockStats]
+) -> str | None:
     """Why `el` goes ("boilerplate", "links", "paywall"), or None to keep it."""
     if el.tag in ("img", "br", "hr") or (el.tag in INLINE_TAGS and el.tag != "a"):
         return None
@@ -80,6 +89,12 @@ def _judge(el: HtmlElement, stats: BlockStats) -> str | None:
             return "paywall"
         if rules.BOILERPLATE_TEXT.fullmatch(text):
             return "boilerplate"
+    if el.tag in ("li", "p", "dd", "td") and _annotated(stats):
+        return None  # inside the article, an annotated link is part of a list it wrote
+    if el.tag in ("ul", "ol"):
+        items = [all_stats.get(item) for item in el if item.tag == "li"]
+        if items and 2 * sum(1 for item in items if _annotated(item)) >= len(items):
+            return None
     if (
         el.tag in LINK_LIST_TAGS
         and stats.noise > stats.prose
