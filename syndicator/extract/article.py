@@ -37,7 +37,8 @@ TEASER_CHARS = 600
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
 # Blocks at the top of a body this long or shorter may be the headline or byline again.
 HEAD_BLOCK_CHARS = 160
-_HEAD_BLOCK_TAGS = ("h1", "h2", "h3", "p", "div", "span", "time", "header", "address")
+_HEAD_BLOCK_TAGS = ("h1", "h2", "h3", "p", "div", "span", "time", "header", "address", "li")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +208,8 @@ def _trim_head(container: HtmlElement, title: str) -> str | None:
         elif re.match(r"^by\s+\S", folded) and len(text) < 100:
             byline = byline or text
             el.drop_tree()
-        elif len(text) < 100 and parse_date(text) is not None and _leaf_block(el):
-            el.drop_tree()  # a dateline: the date is in Article.published
+        elif parse_date(text) is not None and not _SENTENCE_END.search(text) and _leaf_block(el):
+            el.drop_tree()  # a dateline ("Nov 18, 2019 at 9:24 pm ET • 2 min read")
     return byline
 
 

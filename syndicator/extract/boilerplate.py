@@ -126,7 +126,7 @@ BOILERPLATE_ROLES = frozenset(
 # newsletter boxes, paywall prompts, next/previous links, tag lists).
 BOILERPLATE_TEXT = re.compile(
     r"""(?ix)^(?:
-        [-–—\s]*(?:advertisement|advertising|sponsored(?:\scontent)?|ad|ads|anzeige|publicidad|
+        [-–—\s]*(?:advertisement|advertising|advert|sponsored(?:\scontent)?|ad|ads|anzeige|publicidad|
             publicité|pubblicità)[-–—\s]*|
         (?:story|article)\s+continues\s+(?:below|after).*|
         (?:continue|scroll)\s+(?:reading|down)\s+(?:below|to\scontinue).*|
@@ -148,6 +148,9 @@ BOILERPLATE_TEXT = re.compile(
         (?:tags?|topics?|filed\s+under|categories|posted\s+in)\s*:.{0,200}|
         (?:previous|next|prev)\s+(?:article|post|story|page)\b.{0,160}|
         (?:leave\s+a\s+(?:comment|reply)|comments?\s*\(\d+\)|\d+\s+comments?|view\s+comments)\b.{0,60}|
+        comments?|(?:join|start)\s+the\s+(?:conversation|discussion).{0,40}|
+        (?:tell|let)\s+us\s+what\s+you\s+think.{0,40}|
+        .{0,60}\b\d+\s+min(?:ute)?s?\s+read|
         (?:we\s+use\s+cookies|this\s+(?:web)?site\s+uses\s+cookies)\b.{0,300}|
         (?:image|photo|video)\s*:\s*(?:getty|ap|reuters|afp|shutterstock)\b.{0,60}|
         (?:copyright|©)\s.{0,160}|
@@ -156,6 +159,17 @@ BOILERPLATE_TEXT = re.compile(
         loading\.*|
         (?:skip|jump)\s+to\s+(?:main\s+)?(?:content|navigation).{0,20}
     )$"""
+)
+# Headings of sections that list other stories; the list after such a heading goes too.
+SECTION_TITLE = re.compile(
+    r"""(?ix)^(?:
+        related(?:\s+\w+){0,2}|more\s+(?:from|on|in|about|stories|news|articles|headlines)\b.{0,50}|
+        (?:our\s+)?(?:latest|top|recent|popular|trending)\s+(?:stories|news|articles|posts|headlines)|
+        (?:most\s+(?:read|popular|viewed|shared))(?:\s+\w+){0,3}|trending(?:\s+\w+){0,4}|
+        (?:recommended|suggested)(?:\s+\w+){0,3}|you\s+(?:may|might)\s+(?:also\s+)?like.{0,20}|
+        (?:don'?t|do\s+not)\s+miss.{0,20}|(?:see|read)\s+(?:also|more|next)\b.{0,30}|
+        (?:also|more)\s+on\s+.{0,40}|elsewhere\s+on\b.{0,40}|what\s+to\s+read\s+next
+    )[\s:.!…]*$"""
 )
 # Prompts that mean the page withholds the rest of the story.
 PAYWALL_TEXT = re.compile(

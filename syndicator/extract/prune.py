@@ -25,6 +25,9 @@ LINK_LIST_TAGS = frozenset(
 )  # fmt: skip
 # ...unless they hold at least this much prose (a long paragraph with many links).
 KEEP_PROSE_CHARS = 400
+# Elements that can title a section, and the containers that hold its listing.
+SECTION_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6", "p", "strong", "div", "span"})
+LISTING_TAGS = frozenset({"ul", "ol", "div", "section", "aside", "nav", "table", "dl"})
 # Plain characters after a link that make a list item an annotated link, not a menu entry.
 ANNOTATION_CHARS = 40
 _SPACES = re.compile(r"\s+")
@@ -64,6 +67,11 @@ def prune(
             paywall = True
         if verdict is not None:
             doomed.append(el)
+            if verdict == "section":
+                following = _listing_after(el)
+                if following is not None:
+                    doomed.append(following)
+                    stack = [item for item in stack if item is not following]
             continue  # nothing inside a removed block needs judging
         stack.extend(reversed([child for child in el if isinstance(child.tag, str)]))
     for el in doomed:
@@ -87,6 +95,8 @@ def _judge(
         text = normalized_text(el)
         if rules.PAYWALL_TEXT.search(text):
             return "paywall"
+        if el.tag in SECTION_HEADINGS and rules.SECTION_TITLE.fullmatch(text):
+            return "section"
         if rules.BOILERPLATE_TEXT.fullmatch(text):
             return "boilerplate"
     if el.tag in ("li", "p", "dd", "td") and _annotated(stats):
@@ -103,6 +113,16 @@ def _judge(
     ):
         return "links"
     return None
+
+
+def _listing_after(heading: HtmlElement) -> HtmlElement | None:
+    """The list or box of stories that follows a "Related stories" heading, if any."""
+    following = heading.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    if following is None or following.tag not in LISTING_TAGS:
+        return None
+    return following
 
 
 def drop_empty(container: HtmlElement) -> None:
