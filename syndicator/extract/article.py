@@ -28,7 +28,7 @@ from .document import parse
 from .fields import clean_author, clean_authors, clean_title
 from .generic import BlockStats, choose_container, find_headline, strip_furniture
 from .metadata import PageMeta, read_metadata
-from .prune import drop_empty, normalized_text, prune
+from .prune import drop_empty, normalized_text, paragraphs_from_breaks, prune
 
 # Fewer characters than this in the body and we call the extraction partial.
 MIN_TEXT_CHARS = 1
@@ -89,6 +89,7 @@ def _extract(
     title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)
     body = _find_body(root, rules, title)
     pruned = prune(body.element, body.stats)
+    paragraphs_from_breaks(body.element)
     byline = _trim_head(body.element, title)
     signals = PageSignals(
         url=base_url,
@@ -203,8 +204,15 @@ def _trim_head(container: HtmlElement, title: str) -> str | None:
         if seen > 6:
             break
         folded = text.casefold()
-        if wanted_title and folded == wanted_title:
-            el.drop_tree()
+        rest = folded[len(wanted_title) :].strip() if wanted_title else folded
+        if (
+            wanted_title
+            and folded.startswith(wanted_title)
+            and (not rest or rest.startswith("by ") or parse_date(rest) is not None)
+        ):
+            if rest.startswith("by "):
+                byline = byline or text[len(title) :].strip()
+            el.drop_tree()  # the headline, maybe with its byline or date on the next line
         elif re.match(r"^by\s+\S", folded) and len(text) < 100:
             byline = byline or text
             el.drop_tree()

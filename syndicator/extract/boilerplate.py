@@ -78,6 +78,14 @@ PART_CLASS = _class_words(
     r"figure|label|top|hero|lead[-_]?(?:image|media|art)",
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Any recognised word at all, anywhere: most class values have none and stop here.
+_ANY_WORD = re.compile(
+    "(?i)"
+    + "|".join(
+        pattern.pattern.removeprefix("(?i)")
+        for pattern in (CONTENT_CLASS, STRONG_BOILERPLATE_CLASS, WEAK_BOILERPLATE_CLASS)
+    )
+)
 
 
 # A memo of a pure function: pages repeat the same class values thousands of times.
@@ -88,6 +96,8 @@ def class_kind(names: str) -> str | None:
     Each word of the value is judged by its last recognised part; one content
     word protects the element from every boilerplate word.
     """
+    if not _ANY_WORD.search(_CAMEL.sub("-", names)):
+        return None
     verdict = None
     for token in _CAMEL.sub("-", names).split():
         last, kind = -1, None

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
+import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -123,6 +125,70 @@ def _listing_after(heading: HtmlElement) -> HtmlElement | None:
     if following is None or following.tag not in LISTING_TAGS:
         return None
     return following
+
+
+def paragraphs_from_breaks(container: HtmlElement) -> None:
+    """Turn runs of inline content separated by two or more <br> into <p> (in place).
+
+    Old pages and some CMS fields write paragraphs as "text<br><br>text"; as
+    paragraphs they read better and the headline or byline at the top can be found.
+    """
+    # Deepest first, so a <font> whose breaks became paragraphs is a block to its parent.
+    for parent in reversed(list(container.iter(etree.Element))):
+        children = list(parent)
+        if not any(
+            _is_br(first) and _is_br(second) and not (first.tail or "").strip()
+            for first, second in pairwise(children)
+        ):
+            continue
+        paragraph = _new_paragraph(parent.text)
+        parent.text = None
+        index = 0
+        while index < len(children):
+            child = children[index]
+            following = children[index + 1] if index + 1 < len(children) else None
+            if _is_br(child) and _is_br(following) and not (child.tail or "").strip():
+                while _is_br(following) and not (child.tail or "").strip():
+                    index += 1
+                    child = following
+                    following = children[index + 1] if index + 1 < len(children) else None
+                _flush(parent, paragraph)
+                paragraph = _new_paragraph(child.tail)
+                parent.remove(child)
+            elif isinstance(child.tag, str) and (
+                child.tag not in INLINE_TAGS
+                or next(child.iterdescendants(*_BLOCKS), None) is not None
+            ):
+                _flush(parent, paragraph)
+                parent.append(child)  # a block stays a block, after the text before it
+                paragraph = _new_paragraph(None)
+            else:
+                paragraph.append(child)  # moves it, tail and all
+            index += 1
+        _flush(parent, paragraph)
+        for child in list(parent):
+            if _is_br(child):
+                parent.remove(child)  # the breaks that only separated paragraphs
+
+
+_BLOCKS = ("p", "div", "table", "ul", "ol", "blockquote", "section", "h2", "h3", "h4")
+
+
+def _is_br(el: HtmlElement | None) -> bool:
+    return el is not None and el.tag == "br"
+
+
+def _new_paragraph(text: str | None) -> HtmlElement:
+    paragraph = lxml.html.Element("p")
+    paragraph.text = text
+    return paragraph
+
+
+def _flush(parent: HtmlElement, paragraph: HtmlElement) -> None:
+    while len(paragraph) and _is_br(paragraph[-1]) and not (paragraph[-1].tail or "").strip():
+        paragraph.remove(paragraph[-1])  # a trailing single break ends nothing
+    if len(paragraph) or (paragraph.text or "").strip():
+        parent.append(paragraph)
 
 
 def drop_empty(container: HtmlElement) -> None:
