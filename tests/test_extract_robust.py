@@ -180,3 +180,28 @@ def test_teaser_ending_in_ellipsis_is_partial() -> None:
     )
     article = extract_article(html, "https://example.org/teaser")
     assert article.is_partial and "truncated" in (article.partial_reason or "")
+
+
+def test_headline_in_a_header_with_its_lede_keeps_the_body_below() -> None:
+    """A headline sharing a header with a long lede does not cut off the story body."""
+    lede = "The lede paragraph sets out the story in one long sentence for the reader. " * 5
+    body = "".join(
+        f"<p>Body paragraph {n} carries on with the details of the story at length.</p>"
+        for n in range(12)
+    )
+    html = (
+        "<html><head><title>Depot Opens New Warehouse</title></head><body><div class='story'>"
+        f"<div class='top'><h1>Depot Opens New Warehouse</h1><p class='dek'>{lede}</p></div>"
+        f"<div class='content'>{body}</div></div>"
+        "<section class='cards'>"
+        + "".join(
+            f"<div class='card'><h3><a href='/s{n}'>Other story {n}</a></h3>"
+            f"<p>A summary of another story number {n}, long enough to count as prose.</p></div>"
+            for n in range(3)
+        )
+        + "</section></body></html>"
+    )
+    article = extract_article(html, "https://example.org/depot")
+    assert "Body paragraph 11 carries on" in article.content_text
+    assert "lede paragraph sets out the story" in article.content_text
+    assert "Other story" not in article.content_text

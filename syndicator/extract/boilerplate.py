@@ -194,6 +194,13 @@ PAYWALL_CLASS = re.compile(
     r"(?i)paywall|regwall|piano|meter[-_]?(?:ed|wall)|premium[-_]?(?:wall|gate)"
 )
 
+# Cookie and consent banners, which run longer than other boilerplate blocks.
+COOKIE_TEXT = re.compile(
+    r"(?is)\bcookies?\b.{0,300}\b(?:website|site|browser|browsing|consent|accept|settings|"
+    r"privacy|experience)\b|\b(?:website|site)\b.{0,120}\buses?\s+cookies\b"
+)
+COOKIE_BLOCK_CHARS = 600
+
 # Blocks only this long (characters) are tested against BOILERPLATE_TEXT; longer
 # blocks are prose that may mention "subscribe" without being a prompt.
 SHORT_BLOCK_CHARS = 220

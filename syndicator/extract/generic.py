@@ -188,6 +188,8 @@ SEMANTIC_MIN_SHARE = 0.9
 # The headline's container must hold this share of the density winner's prose to
 # replace it.
 HEADLINE_MIN_SHARE = 0.2
+# ...unless this share of the rest is paragraphs under one parent (the story goes on).
+CONTINUATION_SHARE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,17 +252,44 @@ def _anchored(
     headline: list[HtmlElement], stats: dict[HtmlElement, BlockStats], winner: Choice
 ) -> HtmlElement | None:
     """Inside the winner, the smallest container of the headline that holds a fair
-    share of the winner's prose: the winner then also holds teasers, related stories
-    or comments beside the article."""
+    share of the winner's prose, when the rest of the winner is not the story's own
+    continuation but teasers, related stories or comments."""
     if not winner.prose:
         return None
     for el in headline:
         if el is winner.element:
             return None  # reached the winner: the headline has no container of its own
         if el in stats and stats[el].prose >= HEADLINE_MIN_SHARE * winner.prose:
-            inside = any(a is winner.element for a in el.iterancestors())
-            return el if inside else None
+            if not any(a is winner.element for a in el.iterancestors()):
+                return None
+            if not _continues(winner.element, el, stats):
+                return el
+            # else the story goes on beside it: try the next container up
     return None
+
+
+def _continues(
+    outer: HtmlElement, inner: HtmlElement, stats: dict[HtmlElement, BlockStats]
+) -> bool:
+    """True when most prose of `outer` outside `inner` is paragraphs under one parent:
+    the body of a story whose headline sits in a header with its lede, not a list of
+    teasers (one paragraph per card, or list items)."""
+    by_parent: dict[HtmlElement, int] = {}
+    total = 0
+    stack = [outer]
+    while stack:
+        el = stack.pop()
+        if el is inner:
+            continue
+        children = [child for child in el if child in stats]
+        own = stats[el].prose - sum(stats[child].prose for child in children)
+        if own > 0:
+            total += own
+            if el.tag in PARAGRAPH_TAGS:
+                parent = el.getparent()
+                by_parent[parent] = by_parent.get(parent, 0) + own
+        stack.extend(child for child in children if stats[child].prose)
+    return total > 0 and max(by_parent.values(), default=0) >= CONTINUATION_SHARE * total
 
 
 def _best_semantic(

@@ -93,6 +93,10 @@ def _judge(
     """Why `el` goes ("boilerplate", "links", "paywall"), or None to keep it."""
     if el.tag in ("img", "br", "hr") or (el.tag in INLINE_TAGS and el.tag != "a"):
         return None
+    if 0 < stats.chars <= rules.COOKIE_BLOCK_CHARS and stats.paragraphs <= 1:
+        text = normalized_text(el)
+        if rules.COOKIE_TEXT.search(text):
+            return "boilerplate"
     if 0 < stats.chars <= rules.SHORT_BLOCK_CHARS:
         text = normalized_text(el)
         if rules.PAYWALL_TEXT.search(text):
