@@ -205,3 +205,29 @@ def test_headline_in_a_header_with_its_lede_keeps_the_body_below() -> None:
     assert "Body paragraph 11 carries on" in article.content_text
     assert "lede paragraph sets out the story" in article.content_text
     assert "Other story" not in article.content_text
+
+
+def test_credit_line_just_after_the_body_still_attributes() -> None:
+    """A "To read original article" line right after the body names the original."""
+    body = "".join(
+        f"<p>Paragraph {n} of the republished story about the exercise in the Pacific.</p>"
+        for n in range(6)
+    )
+    html = (
+        f"<html><body><div class='post'><h1>Exercise Ends</h1><div class='entry-content'>"
+        f"{body}</div><p>To read original article please visit "
+        "<a href='https://www.war.gov/News/Article/9/?utm_source=copy'>DoD website</a></p>"
+        "</div></body></html>"
+    )
+    article = extract_article(html, "https://copy.example/exercise")
+    assert article.original_url == "https://www.war.gov/News/Article/9/"
+    assert article.original_publisher == "U.S. Department of Defense"
+    assert "original article" not in article.content_text
+
+
+def test_extract_article_is_public_api() -> None:
+    """`extract_article` is importable from the package and listed in `__all__`."""
+    import syndicator
+
+    assert "extract_article" in syndicator.__all__
+    assert syndicator.extract_article is extract_article

@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from .. import clean
 from ..attribution import find_attribution
-from ..models import Article, PageSignals, SiteRules
+from ..models import Article, Attribution, PageSignals, SiteRules
 from ..urls import absolutize, stable_id, strip_tracking
 from . import boilerplate
 from .dates import parse_date
@@ -35,6 +35,8 @@ MIN_TEXT_CHARS = 1
 # A body this short that ends in an ellipsis is a teaser of a longer story.
 TEASER_CHARS = 600
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
+# How many elements after the body may hold the credit line of a republished story.
+CREDIT_SIBLINGS = 3
 # Blocks at the top of a body this long or shorter may be the headline or byline again.
 HEAD_BLOCK_CHARS = 160
 _HEAD_BLOCK_TAGS = ("h1", "h2", "h3", "p", "div", "span", "time", "header", "address", "li")
@@ -99,6 +101,8 @@ def _extract(
         publisher=meta.publisher,
     )
     attribution = find_attribution(body.element, signals, publisher_hint=publisher_hint)
+    if attribution is None or attribution.evidence != "credit-line":
+        attribution = _credit_after(body.element, signals) or attribution
     clean.resolve_lazy_images(body.element)
     clean.absolutize_links(body.element, base_url)
     clean.remove_trackers(body.element)
@@ -174,6 +178,20 @@ def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
     strip_furniture(root)
     choice = choose_container(body, headline)
     return Body(choice.element, f"generic:{choice.method}{note}", choice.stats)
+
+
+def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution | None:
+    """A credit line ("To read original article…") just after the body, outside it."""
+    following = container.getnext()
+    for _ in range(CREDIT_SIBLINGS):
+        if following is None:
+            return None
+        if isinstance(following.tag, str):
+            found = find_attribution(following, signals)
+            if found is not None and found.evidence == "credit-line":
+                return found
+        following = following.getnext()
+    return None
 
 
 def _merge(found: list[HtmlElement]) -> HtmlElement:

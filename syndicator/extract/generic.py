@@ -72,11 +72,14 @@ def _length(text: str | None) -> int:
     return len(text.strip()) if text else 0
 
 
+_INSIDE_LINKS = etree.XPath(".//a//*")
+
+
 def measure(root: HtmlElement) -> dict[HtmlElement, BlockStats]:
     """Prose and noise per element, computed bottom-up in one pass over the tree."""
     stats: dict[HtmlElement, BlockStats] = {}
     # Blocks inside a link (teaser cards: <a><div>headline</div><p>dek</p></a>) are links.
-    linked = {el for anchor in root.iter("a") for el in anchor.iterdescendants(etree.Element)}
+    linked = set(_INSIDE_LINKS(root))
     for el in reversed(list(root.iter(etree.Element))):
         tag = el.tag
         own = BlockStats(inline_chars=_length(el.text))
@@ -157,7 +160,8 @@ def strip_furniture(root: HtmlElement) -> None:
     stats = measure(body)
     total = max(stats[body].prose, 1)
     doomed: list[HtmlElement] = []
-    for el in body.iterdescendants(etree.Element):
+    # XPath (in C) preselects the few elements a rule could apply to.
+    for el in _FURNITURE_CANDIDATES(body):
         if el.tag in INLINE_TAGS and el.tag != "span":
             continue
         keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el)
@@ -165,6 +169,12 @@ def strip_furniture(root: HtmlElement) -> None:
             doomed.append(el)
     for el in doomed:
         _drop(el)
+
+
+_FURNITURE_CANDIDATES = etree.XPath(
+    ".//*[@class or @id or @role or @hidden or @aria-hidden or @style]|"
+    + "|".join(f".//{tag}" for tag in (*rules.STRONG_FURNITURE_TAGS, *rules.WEAK_FURNITURE_TAGS))
+)
 
 
 def _drop(el: HtmlElement) -> None:
