@@ -92,7 +92,7 @@ def _extract(
     body = _find_body(root, rules, title)
     pruned = prune(body.element, body.stats)
     paragraphs_from_breaks(body.element)
-    byline = _trim_head(body.element, title)
+    head = _trim_head(body.element, title)
     signals = PageSignals(
         url=base_url,
         canonical_url=canonical,
@@ -110,7 +110,7 @@ def _extract(
     content_html = _compact(clean.sanitize(lxml.html.tostring(body.element, encoding="unicode")))
     content_text = clean.html_to_text(body.element, skip=is_caption)
     images = _images(content_html)
-    published = meta.published or _byline_date(byline)
+    published = meta.published or head.date
     partial_reason = _partial_reason(content_text, page.problem, pruned.paywall, meta)
     return Article(
         id=stable_id(url=canonical or base_url, guid=None, title=title, published=published),
@@ -121,7 +121,9 @@ def _extract(
         canonical_url=canonical,
         original_url=strip_tracking(attribution.original_url) if attribution else None,
         original_publisher=attribution.original_publisher if attribution else None,
-        author=clean_authors(meta.authors) or clean_author(meta.byline) or clean_author(byline),
+        author=clean_authors(meta.authors)
+        or clean_author(meta.byline)
+        or clean_author(head.byline),
         published=published,
         updated=meta.updated,
         summary=clean.summarize(content_text) or clean.summarize(meta.description or ""),
@@ -205,9 +207,21 @@ def _merge(found: list[HtmlElement]) -> HtmlElement:
     return wrapper
 
 
-def _trim_head(container: HtmlElement, title: str) -> str | None:
-    """Drop the headline and byline repeated at the top of the body; return the byline."""
-    byline = None
+@dataclass(frozen=True, slots=True)
+class HeadLines:
+    """The byline and dateline found (and removed) at the top of the body."""
+
+    byline: str | None = None
+    dateline: str | None = None
+
+    @property
+    def date(self) -> datetime | None:
+        return parse_date(self.byline) or parse_date(self.dateline)
+
+
+def _trim_head(container: HtmlElement, title: str) -> HeadLines:
+    """Drop the headline, byline and dateline repeated at the top of the body."""
+    byline = dateline = None
     wanted_title = title.casefold()
     seen = 0
     for el in list(container.iter(*_HEAD_BLOCK_TAGS)):
@@ -235,8 +249,9 @@ def _trim_head(container: HtmlElement, title: str) -> str | None:
             byline = byline or text
             el.drop_tree()
         elif parse_date(text) is not None and not _SENTENCE_END.search(text) and _leaf_block(el):
+            dateline = dateline or text
             el.drop_tree()  # a dateline ("Nov 18, 2019 at 9:24 pm ET • 2 min read")
-    return byline
+    return HeadLines(byline, dateline)
 
 
 def _leaf_block(el: HtmlElement) -> bool:
@@ -251,10 +266,6 @@ def is_caption(el: HtmlElement) -> bool:
         return next(el.iter("table", "pre"), None) is None
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
     return bool(names.strip()) and boilerplate.CAPTION_CLASS.search(names) is not None
-
-
-def _byline_date(byline: str | None) -> datetime | None:
-    return parse_date(byline) if byline else None
 
 
 def _images(content_html: str) -> tuple[str, ...]:
