@@ -231,3 +231,16 @@ def test_extract_article_is_public_api() -> None:
 
     assert "extract_article" in syndicator.__all__
     assert syndicator.extract_article is extract_article
+
+
+@pytest.mark.parametrize("page_url", ["http://[::1", "not a url", "javascript:alert(1)", ""])
+def test_malformed_urls_in_the_page_or_the_call_do_not_stop_extraction(page_url: str) -> None:
+    """Links the URL parser rejects are dropped; the rest of the article survives."""
+    html = STORY.replace(
+        "after working double shifts",
+        "after working <a href='http://[::1'>double</a> <img src='http://[bad'> shifts",
+    ).replace("<head>", "<head><link rel='canonical' href='https://[oops/radar'>")
+    article = extract_article(html, page_url)
+    assert "finished the radar upgrade" in article.content_text
+    assert "[::1" not in article.content_html and "[bad" not in article.content_html
+    assert article.url == page_url and article.id

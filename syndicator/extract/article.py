@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 from .. import clean
 from ..attribution import find_attribution
 from ..models import Article, Attribution, PageSignals, SiteRules
-from ..urls import absolutize, stable_id, strip_tracking
+from ..urls import stable_id, strip_tracking
 from . import boilerplate
 from .dates import parse_date
 from .document import parse
@@ -69,7 +69,7 @@ def extract_article(
 
 def _empty_article(url: str | None, reason: str) -> Article:
     return Article(
-        id=stable_id(url=url, guid=None, title="", published=None),
+        id=stable_id(url=clean.usable_url(url), guid=url or None, title="", published=None),
         url=url or "",
         title="",
         content_html="",
@@ -85,14 +85,16 @@ def _extract(
 ) -> Article:
     page = parse(html)
     root = page.root
-    meta = read_metadata(root, url)
-    canonical = _usable_canonical(meta.canonical_url, url)
-    base_url = url or canonical or meta.og_url
+    page_url = clean.usable_url(url)
+    meta = read_metadata(root, page_url)
+    canonical = _usable_canonical(meta.canonical_url, page_url)
+    base_url = page_url or canonical or meta.og_url
     title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)
     body = _find_body(root, rules, title)
     pruned = prune(body.element, body.stats)
     paragraphs_from_breaks(body.element)
     head = _trim_head(body.element, title)
+    clean.drop_unusable_links(body.element)
     signals = PageSignals(
         url=base_url,
         canonical_url=canonical,
@@ -274,7 +276,7 @@ def _images(content_html: str) -> tuple[str, ...]:
     fragment = lxml.html.fragment_fromstring(content_html, create_parent="div")
     seen: list[str] = []
     for img in fragment.iter("img"):
-        src = absolutize(img.get("src"), None)
+        src = clean.safe_absolutize(img.get("src"), None)
         if src and src not in seen:
             seen.append(src)
     return tuple(seen)
