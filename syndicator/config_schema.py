@@ -19,6 +19,7 @@ from .config_types import (
     choice,
     duration_at_least,
     email,
+    format_duration,
     host,
     integer,
     list_of,
@@ -48,6 +49,7 @@ class Key:
     doc: str
     required: bool = False
     field: str | None = None  # the dataclass field when it differs from `name`
+    shown: str | None = None  # how the reference shows the default, when str() is unclear
 
     @property
     def attribute(self) -> str:
@@ -69,7 +71,7 @@ SITE_KEYS = (
         "Public URL where output_dir is served; self links and OPML use it.",
     ),
     Key("description", string, _SITE.description, "One-line description used in the feeds."),
-    Key("language", string, _SITE.language, "Language code of the feeds (RSS <language>)."),
+    Key("language", string, _SITE.language, "Language code of the feeds."),
     Key(
         "websub_hub",
         optional_url,
@@ -110,7 +112,13 @@ FETCH_KEYS = (
         _FETCH.connect_timeout,
         "Deadline for opening a connection.",
     ),
-    Key("max_bytes", parse_size, _FETCH.max_bytes, "Body cap, counted on decoded bytes."),
+    Key(
+        "max_bytes",
+        parse_size,
+        _FETCH.max_bytes,
+        "Body cap, counted on decoded bytes.",
+        shown="`10MB`",
+    ),
     Key("max_redirects", integer(0, 20), _FETCH.max_redirects, "Redirects followed at most."),
     Key(
         "user_agent",
@@ -257,3 +265,38 @@ def documented_keys() -> Iterator[tuple[str, Key]]:
     for section, keys in SCHEMA.items():
         for key in keys:
             yield (f"{section}.{key.name}" if section else key.name), key
+
+
+def reference_markdown() -> str:
+    """The configuration reference as Markdown tables (the README embeds it verbatim)."""
+    titles = {
+        "": "Top level",
+        "site": "`site:`",
+        "fetch": "`fetch:`",
+        "publish": "`publish:`",
+        "digest": "`digest:`",
+        "digest.email": "`digest.email:`",
+        "sources[]": "`sources:` (each entry)",
+    }
+    parts = []
+    for section, keys in SCHEMA.items():
+        rows = ["| key | default | meaning |", "| --- | --- | --- |"]
+        for key in keys:
+            default = "required" if key.required else key.shown or _shown_default(key.default)
+            rows.append(f"| `{key.name}` | {default} | {key.doc} |")
+        parts.append(f"#### {titles[section]}\n\n" + "\n".join(rows))
+    return "\n\n".join(parts) + "\n"
+
+
+def _shown_default(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, timedelta):
+        return f"`{format_duration(value)}`"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, tuple):
+        return "`[]`" if not value else f"`{list(value)}`"
+    if isinstance(value, int) and value >= 10_000:
+        return f"`{value:_}`".replace("_", ",")
+    return f"`{value}`"

@@ -65,6 +65,8 @@ def parse_duration(value: Any) -> timedelta:
         seconds = float(value)
     elif isinstance(value, str) and value.strip():
         text = value.strip().lower().replace(" ", "")
+        if re.fullmatch(r"\d+(?:\.\d+)?", text):
+            text += "s"  # a bare number is seconds
         parts = list(_DURATION_PART.finditer(text))
         if not parts or "".join(part.group(0) for part in parts) != text:
             raise Invalid(f"expected a duration like 30s, 15m or 2h, got {shown(value)}")

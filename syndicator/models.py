@@ -188,6 +188,7 @@ class Entry:
     content_html: str | None = None
     image: str | None = None
     tags: tuple[str, ...] = ()
+    fingerprint: str = ""  # changes when what the source says about the entry changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +245,6 @@ class Article:
     partial_reason: str | None = None
     source_id: str | None = None
     entry_id: str | None = None
-    fingerprint: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +306,47 @@ class Channel:
     @property
     def slug(self) -> str:
         return "all" if self.kind == "all" else f"{self.kind}/{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """What the store remembers about checking one source (backoff, next check, last error)."""
+
+    source_id: str
+    last_checked: datetime | None = None
+    last_success: datetime | None = None
+    next_check: datetime | None = None
+    failures: int = 0
+    last_error_kind: str | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLog:
+    """One row of the fetch log: a request and what came of it."""
+
+    at: datetime
+    source_id: str
+    url: str
+    stage: str
+    outcome: str
+    status: int | None = None
+    bytes: int = 0
+    elapsed_ms: int = 0
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUpdate:
+    """Everything one pass learned about one source, saved by the store in one transaction."""
+
+    source_id: str
+    checked_at: datetime
+    articles: tuple[tuple[Article, bool], ...] = ()  # (article, retry its page later)
+    seen_entries: tuple[tuple[str, str], ...] = ()  # (entry id, entry fingerprint)
+    validators: tuple[tuple[str, Validators], ...] = ()
+    log: tuple[FetchLog, ...] = ()
+    state: SourceState | None = None
 
 
 # --- reports --------------------------------------------------------------------------

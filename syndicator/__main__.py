@@ -1,0 +1,5 @@
+"""`python -m syndicator` runs the command-line interface."""
+
+from .cli import main
+
+main()

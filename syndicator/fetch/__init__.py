@@ -1,0 +1,25 @@
+"""Polite, defensive HTTP fetching: the only stage that talks to the network.
+
+`Fetcher` is the client a run shares; `next_attempt` is the per-source backoff the
+scheduler applies after failures; `RobotsCache` is what the store implements to keep
+robots.txt between runs.
+"""
+
+from __future__ import annotations
+
+from .backoff import next_attempt
+from .charset import detect_encoding
+from .client import Fetcher
+from .guard import AddressPolicy, GuardedNetworkBackend, GuardedTransport
+from .robots import MemoryRobotsCache, RobotsCache
+
+__all__ = [
+    "AddressPolicy",
+    "Fetcher",
+    "GuardedNetworkBackend",
+    "GuardedTransport",
+    "MemoryRobotsCache",
+    "RobotsCache",
+    "detect_encoding",
+    "next_attempt",
+]

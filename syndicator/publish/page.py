@@ -1,0 +1,117 @@
+"""The index page: latest headlines with their credits, and every feed to subscribe to.
+
+Rendered with Jinja2 (autoescape on) from `templates/index.html.j2`; its stylesheet
+is published beside it with a content hash in the link, so a changed style reaches
+browsers despite caching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from jinja2 import Environment, PackageLoader
+
+from .. import __version__
+from ..models import Source
+from .channels import FEED_FORMATS, FORMAT_NAMES, MEDIA_TYPES, channel_anchor
+from .document import FeedDocument
+from .hygiene import excerpt
+
+STYLESHEET_PATH = "style.css"
+HEADLINE_CHARS = 240
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """One feed file as the page links it."""
+
+    name: str
+    media_type: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelView:
+    """A channel as the page shows it: a section with its feeds."""
+
+    anchor: str
+    name: str
+    title: str
+    count: int
+    feeds: tuple[FeedLink, ...]
+    homepage: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("syndicator", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def stylesheet() -> bytes:
+    """The page's stylesheet, as shipped in the package."""
+    return files("syndicator").joinpath("templates", STYLESHEET_PATH).read_bytes()
+
+
+def render_index(
+    *,
+    title: str,
+    description: str,
+    language: str,
+    documents: Sequence[FeedDocument],
+    sources: Sequence[Source],
+    opml_url: str,
+) -> bytes:
+    """index.html bytes: `documents[0]` is the combined channel, the rest follow it."""
+    combined, others = documents[0], documents[1:]
+    by_source = {source.id: source for source in sources}
+    views = [_view(document, by_source.get(document.channel.key)) for document in others]
+    headlines = [
+        (entry.item, excerpt(entry.item.summary_text, HEADLINE_CHARS)) for entry in combined.entries
+    ]
+    css = stylesheet()
+    html = (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            title=title,
+            description=description,
+            language=language,
+            combined=_view(combined, None),
+            headlines=headlines,
+            sources=[view for view in views if view.anchor.startswith("source-")],
+            tags=[view for view in views if view.anchor.startswith("tag-")],
+            all_views=[_view(combined, None), *views],
+            opml_url=opml_url,
+            stylesheet=f"{STYLESHEET_PATH}?v={hashlib.sha256(css).hexdigest()[:12]}",
+            version=__version__,
+        )
+    )
+    return html.encode("utf-8")
+
+
+def _view(document: FeedDocument, source: Source | None) -> ChannelView:
+    channel = document.channel
+    feeds = tuple(
+        FeedLink(FORMAT_NAMES[fmt], MEDIA_TYPES[fmt], document.urls[fmt]) for fmt in FEED_FORMATS
+    )
+    name = source.name if source is not None else (channel.key or document.title)
+    return ChannelView(
+        anchor=channel_anchor(channel),
+        name=name,
+        title=document.title,
+        count=len(document.entries),
+        feeds=feeds,
+        homepage=source.homepage if source is not None else None,
+        tags=source.tags if source is not None else (),
+    )

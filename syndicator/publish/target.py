@@ -1,0 +1,133 @@
+"""Where published files go: a small "write this file" target, and a local folder.
+
+A reader must never see half a feed, and a file whose bytes did not change must not
+be touched (its Last-Modified and ETag would lie). `LocalFolder` writes a temporary
+file in the same folder, fsyncs it, renames it over the old one and fsyncs the
+folder. Object storage behind a CDN will be another `OutputTarget`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from ..errors import PublishError
+from .channels import INDEX_PATH, OPML_PATH
+
+FILE_MODE = 0o644  # world-readable: the web server usually runs as another user
+
+
+class OutputTarget(Protocol):
+    """Somewhere published files can be written, one relative path at a time."""
+
+    def write(self, path: str, data: bytes) -> bool:
+        """Store `data` at `path`; True when the bytes changed and were written."""
+        ...
+
+
+class LocalFolder:
+    """An output folder on this machine, written atomically and only where bytes changed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"LocalFolder({str(self.root)!r})"
+
+    def write(self, path: str, data: bytes) -> bool:
+        target = self.root / check_relative_path(path)
+        previous_mtime: int | None = None
+        try:
+            if target.read_bytes() == data:
+                return False
+            previous_mtime = target.stat().st_mtime_ns
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise PublishError(f"cannot read {target}: {exc.strerror or exc}") from exc
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _replace_atomically(target, data, previous_mtime)
+        except OSError as exc:
+            raise PublishError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        return True
+
+
+def _replace_atomically(target: Path, data: bytes, previous_mtime: int | None) -> None:
+    # A dot-name in the same folder: the rename stays on one file system, and the
+    # server never serves dot-files, so a half-written temporary is never seen.
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).chmod(FILE_MODE)
+        if previous_mtime is not None:
+            _advance_mtime(Path(temporary), previous_mtime)
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _fsync_folder(target.parent)
+
+
+def _advance_mtime(path: Path, previous_mtime: int) -> None:
+    """Give changed bytes a Last-Modified second later than the old file's.
+
+    HTTP dates have one-second resolution: a file rewritten within the second of its
+    previous version would keep its Last-Modified, and clients that revalidate by date
+    (libcurl, so newsboat) would keep the old copy.
+    """
+    second = 1_000_000_000
+    earliest = (previous_mtime // second + 1) * second
+    current = path.stat().st_mtime_ns
+    if current < earliest:
+        os.utime(path, ns=(earliest, earliest))
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (not possible on every platform)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the rename is still atomic
+    finally:
+        os.close(descriptor)
+
+
+def check_relative_path(path: str) -> PurePosixPath:
+    """`path` as a safe relative path; PublishError for absolute paths, `..` or dot-files."""
+    relative = PurePosixPath(path)
+    parts = relative.parts
+    if not parts or relative.is_absolute() or "\\" in path or "\x00" in path:
+        raise PublishError(f"not a relative output path: {path!r}")
+    if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+        raise PublishError(f"not a relative output path: {path!r}")
+    return relative
+
+
+def write_outputs(target: OutputTarget, files: Mapping[str, bytes]) -> tuple[str, ...]:
+    """Write every file; return the paths whose bytes changed.
+
+    Feeds and assets go first and the pages that link them (feeds.opml, index.html)
+    last, so a reader following a link never finds a file that is not there yet.
+    """
+    return tuple(
+        path for path in sorted(files, key=_write_order) if target.write(path, files[path])
+    )
+
+
+_LINKING_PAGES = (OPML_PATH, INDEX_PATH)
+
+
+def _write_order(path: str) -> tuple[int, str]:
+    rank = _LINKING_PAGES.index(path) + 1 if path in _LINKING_PAGES else 0
+    return rank, path

@@ -1,0 +1,143 @@
+"""The long-running worker: APScheduler 3 wiring only; every job calls `pipeline`.
+
+One event loop runs every job, so all sources share one polite fetcher (per-host
+limits hold across sources) and one database writer. Each source is a job on its own
+interval with `max_instances=1`: a pass over a source never overlaps another pass over
+the same source. After checks that stored something, one debounced publish follows.
+Daily and weekly digests run shortly after their period ends. SIGTERM/SIGINT stop
+the scheduler, let checks in flight finish (within a grace period) and publish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from . import pipeline
+from .digest import Period, last_complete, smtp_password
+from .models import Config, Source
+from .report import format_source
+from .runtime import open_services
+
+log = logging.getLogger(__name__)
+
+PUBLISH_DEBOUNCE = timedelta(seconds=2)
+STOP_GRACE = timedelta(seconds=30)
+
+
+async def run_worker(
+    config: Config,
+    *,
+    workers: int | None = None,
+    stop: asyncio.Event | None = None,
+    echo: Callable[[str], None] = print,
+) -> None:
+    """Run until `stop` is set (SIGTERM and SIGINT set it)."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with open_services(config, workers=workers) as services:
+            worker = _Worker(services, echo)
+            await worker.run(stop)
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+
+
+class _Worker:
+    def __init__(self, services: pipeline.Services, echo: Callable[[str], None]) -> None:
+        self.services = services
+        self.echo = echo
+        self.dirty = asyncio.Event()
+        self.running: set[asyncio.Task[object]] = set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        config = self.services.config
+        scheduler = AsyncIOScheduler(timezone=UTC, event_loop=asyncio.get_running_loop())
+        now = datetime.now(UTC)
+        for source in config.sources:
+            if source.enabled:
+                scheduler.add_job(
+                    self.check,
+                    IntervalTrigger(seconds=source.interval.total_seconds(), timezone=UTC),
+                    args=[source],
+                    id=f"source:{source.id}",
+                    max_instances=1,
+                    coalesce=True,
+                    misfire_grace_time=int(source.interval.total_seconds()),
+                    next_run_time=now,
+                )
+        scheduler.add_job(
+            self.digest,
+            CronTrigger(hour=0, minute=10, timezone=UTC),
+            args=["daily"],
+            id="digest:daily",
+            coalesce=True,
+        )
+        scheduler.add_job(
+            self.digest,
+            CronTrigger(day_of_week="mon", hour=0, minute=20, timezone=UTC),
+            args=["weekly"],
+            id="digest:weekly",
+            coalesce=True,
+        )
+        publisher = asyncio.create_task(self.publish_when_dirty())
+        scheduler.start()
+        self.echo(f"worker started: {sum(s.enabled for s in config.sources)} sources")
+        await stop.wait()
+        scheduler.pause()
+        if self.running:
+            await asyncio.wait(self.running, timeout=STOP_GRACE.total_seconds())
+        scheduler.shutdown(wait=False)
+        publisher.cancel()
+        if self.dirty.is_set():
+            await self.publish()
+        self.echo("worker stopped")
+
+    async def check(self, source: Source) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.running.add(task)
+        try:
+            report = await pipeline.check_source(self.services, source)
+            self.services.store.save_host_blocks(self.services.fetcher.blocked_until)
+        finally:
+            self.running.discard(task)
+        for line in format_source(report):
+            self.echo(line)
+        if report.new or report.updated:
+            self.dirty.set()
+
+    async def publish_when_dirty(self) -> None:
+        while True:
+            await self.dirty.wait()
+            # Debounce: sources often finish close together; publish once for all of them.
+            await asyncio.sleep(PUBLISH_DEBOUNCE.total_seconds())
+            await self.publish()
+
+    async def publish(self) -> None:
+        self.dirty.clear()
+        changed = await pipeline.publish_site(self.services)
+        self.echo(f"published: {len(changed)} file(s) changed")
+
+    async def digest(self, period: Period) -> None:
+        day = last_complete(period, datetime.now(UTC).date())
+        email = self.services.config.digest.email
+        paths = await pipeline.make_digest(
+            self.services,
+            period,
+            day,
+            send=bool(email.to),
+            password=smtp_password(email, os.environ),
+        )
+        self.echo(f"digest: {', '.join(paths)}")

@@ -1,0 +1,124 @@
+"""The database schema, as migrations in code (applied in order, each exactly once).
+
+Add a new function at the end to change the schema; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("syndicator")
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    db.table("sources").create(
+        {"id": str, "name": str, "url": str, "homepage": str, "synced_at": str}, pk="id"
+    )
+    db.table("articles").create(
+        {
+            "id": str,
+            "source_id": str,  # the source that first brought the article
+            "url": str,
+            "canonical_url": str,
+            "original_url": str,
+            "original_publisher": str,
+            "title": str,
+            "author": str,
+            "published": str,
+            "updated": str,
+            "date": str,  # published, else first_seen: what readers sort by
+            "content_html": str,
+            "content_text": str,
+            "summary": str,
+            "image": str,
+            "images": str,
+            "tags": str,
+            "language": str,
+            "content_hash": str,
+            "extracted_by": str,
+            "is_partial": int,
+            "partial_reason": str,
+            "first_seen": str,
+            "changed_at": str,
+            "last_seen": str,
+            "story_id": str,
+            "signature": str,
+            "hidden": int,
+        },
+        pk="id",
+        not_null={"url", "title", "first_seen", "changed_at", "date", "story_id"},
+        defaults={"is_partial": 0, "hidden": 0},
+    )
+    db.table("articles").create_index(["story_id"])
+    db.table("articles").create_index(["date"])
+    db.table("articles").create_index(["source_id", "date"])
+    db.table("entries").create(
+        {
+            "source_id": str,
+            "entry_id": str,
+            "article_id": str,
+            "url": str,
+            "first_seen": str,
+            "last_seen": str,
+            "retry": int,
+        },
+        pk=("source_id", "entry_id"),
+        defaults={"retry": 0},
+    )
+    db.table("entries").create_index(["article_id"])
+    db.table("story_keys").create({"key": str, "article_id": str}, pk=("key", "article_id"))
+    db.table("story_keys").create_index(["article_id"])
+    db.table("stories").create(
+        {"id": str, "representative_id": str, "date": str, "changed_at": str}, pk="id"
+    )
+    db.table("stories").create_index(["date"])
+    db.table("http_cache").create(
+        {"url": str, "etag": str, "last_modified": str, "updated_at": str}, pk="url"
+    )
+    db.table("robots").create(
+        {"origin": str, "body": str, "fetched_at": str, "etag": str, "last_modified": str},
+        pk="origin",
+    )
+    db.table("host_blocks").create({"host": str, "until": str}, pk="host")
+    db.table("source_state").create(
+        {
+            "source_id": str,
+            "last_checked": str,
+            "last_success": str,
+            "next_check": str,
+            "failures": int,
+            "last_error_kind": str,
+            "last_error": str,
+        },
+        pk="source_id",
+    )
+    db.table("fetch_log").create(
+        {
+            "id": int,
+            "at": str,
+            "source_id": str,
+            "url": str,
+            "stage": str,
+            "outcome": str,
+            "status": int,
+            "bytes": int,
+            "elapsed_ms": int,
+            "message": str,
+        },
+        pk="id",
+    )
+    db.table("fetch_log").create_index(["source_id", "at"])
+    db.table("runs").create(
+        {"id": int, "started": str, "finished": str, "new": int, "failed": int, "report": str},
+        pk="id",
+    )
+    db.table("articles").enable_fts(
+        ["title", "content_text"], create_triggers=True, tokenize="porter"
+    )
+
+
+@MIGRATIONS()
+def m002_entry_fingerprint(db: Database) -> None:
+    """Remember what the source said about each entry, to notice edited entries."""
+    db.table("entries").add_column("fingerprint", str)

@@ -1,0 +1,128 @@
+"""The house rules, checked by reading the code: stage boundaries, public API, docs."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import click
+
+import syndicator
+from syndicator.cli import main
+from syndicator.config_schema import documented_keys, reference_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "syndicator"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+# Pure stages take values and return values: no network, no database, no orchestration.
+PURE = [
+    "models",
+    "errors",
+    "urls",
+    "config",
+    "config_types",
+    "config_schema",
+    "discover",
+    "extract",
+    "clean",
+    "attribution",
+    "stories",
+    "assemble",
+    "report",
+]
+FORBIDDEN = {
+    "httpx",
+    "httpcore",
+    "sqlite3",
+    "sqlite_utils",
+    "socket",
+    "smtplib",
+    "syndicator.fetch",
+    "syndicator.store",
+    "syndicator.pipeline",
+    "syndicator.runtime",
+    "syndicator.schedule",
+    "syndicator.cli",
+}
+
+
+def imports_of(path: Path) -> set[str]:
+    """Absolute module names a file imports (relative imports resolved inside the package)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{base}.{node.module}" if node.module else base
+                found.add(module)
+                found.update(f"{module}.{alias.name}" for alias in node.names)
+            elif node.module:
+                found.add(node.module)
+    return found
+
+
+def module_files(name: str) -> list[Path]:
+    folder = PACKAGE / name
+    return sorted(folder.rglob("*.py")) if folder.is_dir() else [PACKAGE / f"{name}.py"]
+
+
+def test_pure_stages_do_not_reach_the_network_or_the_database() -> None:
+    """Pure stages never import fetch, store, httpx, sqlite or the orchestrator."""
+    offenders = {}
+    for name in PURE:
+        for path in module_files(name):
+            bad = {
+                m
+                for m in imports_of(path)
+                if any(m == f or m.startswith(f + ".") for f in FORBIDDEN)
+            }
+            if bad:
+                offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    assert offenders == {}
+
+
+def test_models_import_nothing_of_ours() -> None:
+    """models.py is the bottom of the house."""
+    ours = {m for m in imports_of(PACKAGE / "models.py") if m.startswith("syndicator")}
+    assert ours == set()
+
+
+def test_public_api_is_exported() -> None:
+    """Every name in __all__ exists, and the documented entry points are in it."""
+    for name in syndicator.__all__:
+        assert hasattr(syndicator, name), name
+    assert {"extract_article", "load_config", "Article", "Config", "SyndicatorError"} <= set(
+        syndicator.__all__
+    )
+
+
+def test_every_cli_command_is_documented() -> None:
+    """The README's command reference names every command and its options."""
+    assert isinstance(main, click.Group)
+    for name, command in main.commands.items():
+        assert f"syndicator {name}" in README, f"command {name} is not in the README"
+        for param in command.params:
+            for option in getattr(param, "opts", []):
+                if option.startswith("--") and option != "--help":
+                    assert option in README, f"option {option} of {name} is not in the README"
+
+
+def test_configuration_reference_matches_the_schema() -> None:
+    """The README embeds the reference generated from the schema, so the two never drift."""
+    assert reference_markdown() in README
+    for dotted, _ in documented_keys():
+        assert re.search(rf"`{re.escape(dotted.rsplit('.', 1)[-1])}`", README), dotted
+
+
+def test_modules_stay_small() -> None:
+    """No module grows into a god-module (the house aims for under ~400 lines)."""
+    sizes = {
+        str(p.relative_to(ROOT)): len(p.read_text().splitlines()) for p in PACKAGE.rglob("*.py")
+    }
+    assert {path: n for path, n in sizes.items() if n > 450} == {}
