@@ -8,6 +8,7 @@ attribution (removes the credit line) -> clean (lazy images, absolute URLs, trac
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from dataclasses import dataclass
@@ -185,17 +186,19 @@ def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
 
 
 def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution | None:
-    """A credit line ("To read original article…") just after the body, outside it."""
-    following = container.getnext()
-    for _ in range(CREDIT_SIBLINGS):
-        if following is None:
-            return None
-        if isinstance(following.tag, str):
-            found = find_attribution(following, signals)
-            if found is not None and found.evidence == "credit-line":
-                return found
-        following = following.getnext()
-    return None
+    """A credit line ("To read original article…") just after the body, outside it.
+
+    Searched in a copy of the few elements that follow the body: they are not part
+    of the article, so nothing there needs removing.
+    """
+    following = [el for el in container.itersiblings() if isinstance(el.tag, str)]
+    if not following:
+        return None
+    scope = lxml.html.Element("div")
+    for el in following[:CREDIT_SIBLINGS]:
+        scope.append(copy.deepcopy(el))
+    found = find_attribution(scope, signals)
+    return found if found is not None and found.evidence == "credit-line" else None
 
 
 def _merge(found: list[HtmlElement]) -> HtmlElement:
