@@ -244,3 +244,35 @@ def test_malformed_urls_in_the_page_or_the_call_do_not_stop_extraction(page_url:
     assert "finished the radar upgrade" in article.content_text
     assert "[::1" not in article.content_html and "[bad" not in article.content_html
     assert article.url == page_url and article.id
+
+
+def test_paywall_box_beside_the_body_marks_the_article_partial() -> None:
+    """A subscription prompt in a paywall box marks the article partial, free part kept."""
+    free = "".join(
+        f"<p>Free paragraph {n} of the story about the shipbuilding budget request.</p>"
+        for n in range(5)
+    )
+    html = (
+        "<html><body><div class='story'><h1>Budget Shifts Funds</h1>"
+        f"<div class='story-text'>{free}</div>"
+        "<div class='paywall-box'><p>Subscribe now to continue reading this story.</p>"
+        "<p>Already a subscriber? Sign in</p></div></div></body></html>"
+    )
+    article = extract_article(html, "https://example.org/budget")
+    assert article.is_partial and "paywall" in (article.partial_reason or "")
+    assert "Free paragraph 4" in article.content_text
+    assert "Subscribe" not in article.content_text
+
+
+def test_empty_paywall_container_on_a_free_story_is_not_a_paywall() -> None:
+    """Metering scripts leave empty paywall containers on free stories; those are ignored."""
+    body = "".join(
+        f"<p>Paragraph {n} of a free story about a harbor dredging plan.</p>" for n in range(5)
+    )
+    html = (
+        "<html><body><div class='story'><h1>Harbor Dredging Plan</h1>"
+        f"<div class='story-text'>{body}</div><div id='piano-paywall' class='paywall'></div>"
+        "</div></body></html>"
+    )
+    article = extract_article(html, "https://example.org/dredging")
+    assert not article.is_partial

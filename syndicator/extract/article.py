@@ -91,8 +91,10 @@ def _extract(
     canonical = _usable_canonical(meta.canonical_url, page_url)
     base_url = page_url or canonical or meta.og_url
     title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)
+    prompts = _paywall_prompts(root)
     body = _find_body(root, rules, title)
     pruned = prune(body.element, body.stats)
+    paywalled = pruned.paywall or _near(prompts, body.element)
     paragraphs_from_breaks(body.element)
     head = _trim_head(body.element, title)
     clean.drop_unusable_links(body.element)
@@ -114,7 +116,7 @@ def _extract(
     content_text = clean.html_to_text(body.element, skip=is_caption)
     images = _images(content_html)
     published = meta.published or head.date
-    partial_reason = _partial_reason(content_text, page.problem, pruned.paywall, meta)
+    partial_reason = _partial_reason(content_text, page.problem, paywalled, meta)
     return Article(
         id=stable_id(url=canonical or base_url, guid=None, title=title, published=published),
         url=url or canonical or meta.og_url or "",
@@ -199,6 +201,37 @@ def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution |
         scope.append(copy.deepcopy(el))
     found = find_attribution(scope, signals)
     return found if found is not None and found.evidence == "credit-line" else None
+
+
+_PAYWALL_BOXES = etree.XPath(
+    "//*[contains(@class,'paywall') or contains(@id,'paywall') or contains(@class,'regwall')"
+    " or contains(@class,'subscriber') or contains(@class,'premium') or contains(@class,'meter')]"
+)
+
+
+def _paywall_prompts(root: HtmlElement) -> list[HtmlElement]:
+    """The parents of paywall boxes that show a subscription prompt, found before the
+    furniture (which includes those boxes) is stripped from the page."""
+    parents = []
+    for box in _PAYWALL_BOXES(root):
+        text = normalized_text(box)
+        parent = box.getparent()
+        if (
+            parent is not None
+            and len(text) <= boilerplate.COOKIE_BLOCK_CHARS
+            and (boilerplate.PAYWALL_TEXT.search(text))
+        ):
+            parents.append(parent)
+    return parents
+
+
+def _near(parents: list[HtmlElement], container: HtmlElement) -> bool:
+    """True if a prompt stood inside the body or right beside it."""
+    beside = container.getparent()
+    return any(
+        parent is container or parent is beside or container in parent.iterancestors()
+        for parent in parents
+    )
 
 
 def _merge(found: list[HtmlElement]) -> HtmlElement:
