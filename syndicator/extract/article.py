@@ -49,6 +49,8 @@ class Body:
     element: HtmlElement
     method: str
     stats: dict[HtmlElement, BlockStats] | None = None
+    # Where subscription prompts stood before furniture stripping removed them.
+    paywall_prompts: tuple[HtmlElement, ...] = ()
 
 
 def extract_article(
@@ -91,10 +93,9 @@ def _extract(
     canonical = _usable_canonical(meta.canonical_url, page_url)
     base_url = page_url or canonical or meta.og_url
     title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)
-    prompts = _paywall_prompts(root)
     body = _find_body(root, rules, title)
     pruned = prune(body.element, body.stats)
-    paywalled = pruned.paywall or _near(prompts, body.element)
+    paywalled = pruned.paywall or _near(body.paywall_prompts, body.element)
     paragraphs_from_breaks(body.element)
     head = _trim_head(body.element, title)
     clean.drop_unusable_links(body.element)
@@ -182,9 +183,9 @@ def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
         except SelectorError:
             note = "+site-rules-invalid"
     headline = find_headline(body, title)
-    strip_furniture(root)
+    prompts = strip_furniture(root)
     choice = choose_container(body, headline)
-    return Body(choice.element, f"generic:{choice.method}{note}", choice.stats)
+    return Body(choice.element, f"generic:{choice.method}{note}", choice.stats, prompts)
 
 
 def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution | None:
@@ -201,28 +202,6 @@ def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution |
         scope.append(copy.deepcopy(el))
     found = find_attribution(scope, signals)
     return found if found is not None and found.evidence == "credit-line" else None
-
-
-_PAYWALL_BOXES = etree.XPath(
-    "//*[contains(@class,'paywall') or contains(@id,'paywall') or contains(@class,'regwall')"
-    " or contains(@class,'subscriber') or contains(@class,'premium') or contains(@class,'meter')]"
-)
-
-
-def _paywall_prompts(root: HtmlElement) -> list[HtmlElement]:
-    """The parents of paywall boxes that show a subscription prompt, found before the
-    furniture (which includes those boxes) is stripped from the page."""
-    parents = []
-    for box in _PAYWALL_BOXES(root):
-        text = normalized_text(box)
-        parent = box.getparent()
-        if (
-            parent is not None
-            and len(text) <= boilerplate.COOKIE_BLOCK_CHARS
-            and (boilerplate.PAYWALL_TEXT.search(text))
-        ):
-            parents.append(parent)
-    return parents
 
 
 def _near(parents: list[HtmlElement], container: HtmlElement) -> bool:

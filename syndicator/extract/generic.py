@@ -150,13 +150,17 @@ def is_hidden(el: HtmlElement) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def strip_furniture(root: HtmlElement) -> None:
-    """Remove what is never the article (in place), keeping anything holding most prose."""
+def strip_furniture(root: HtmlElement) -> tuple[HtmlElement, ...]:
+    """Remove what is never the article (in place), keeping anything holding most prose.
+
+    Returns the parents of removed paywall boxes that showed a subscription prompt,
+    so the caller can tell whether they stood in or beside the article.
+    """
     for el in list(root.iter(*rules.NEVER_CONTENT_TAGS)):
         _drop(el)
     body = root.find("body")
     if body is None:
-        return
+        return ()
     stats = measure(body)
     total = max(stats[body].prose, 1)
     doomed: list[HtmlElement] = []
@@ -167,8 +171,22 @@ def strip_furniture(root: HtmlElement) -> None:
         keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el)
         if keep_share is not None and stats[el].prose <= keep_share * total:
             doomed.append(el)
+    prompts = tuple(
+        parent
+        for el in doomed
+        if rules.PAYWALL_CLASS.search(class_and_id(el))
+        and _shows_prompt(el, stats[el])
+        and (parent := el.getparent()) is not None
+    )
     for el in doomed:
         _drop(el)
+    return prompts
+
+
+def _shows_prompt(el: HtmlElement, held: BlockStats) -> bool:
+    if not 0 < held.chars <= rules.COOKIE_BLOCK_CHARS:
+        return False
+    return rules.PAYWALL_TEXT.search(" ".join(el.text_content().split())) is not None
 
 
 _FURNITURE_CANDIDATES = etree.XPath(
