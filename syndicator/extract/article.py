@@ -204,7 +204,7 @@ def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution |
     return found if found is not None and found.evidence == "credit-line" else None
 
 
-def _near(parents: list[HtmlElement], container: HtmlElement) -> bool:
+def _near(parents: tuple[HtmlElement, ...], container: HtmlElement) -> bool:
     """True if a prompt stood inside the body or right beside it."""
     beside = container.getparent()
     return any(
