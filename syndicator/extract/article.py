@@ -183,9 +183,11 @@ def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
         except SelectorError:
             note = "+site-rules-invalid"
     headline = find_headline(body, title)
-    prompts = strip_furniture(root)
-    choice = choose_container(body, headline)
-    return Body(choice.element, f"generic:{choice.method}{note}", choice.stats, prompts)
+    stripped = strip_furniture(root)
+    choice = choose_container(body, headline, stripped)
+    return Body(
+        choice.element, f"generic:{choice.method}{note}", choice.stats, stripped.paywall_prompts
+    )
 
 
 def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution | None:

@@ -125,12 +125,12 @@ def class_and_id(el: HtmlElement) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
-def furniture_strength(el: HtmlElement) -> float | None:
+def furniture_strength(el: HtmlElement, names: str | None = None) -> float | None:
     """For furniture, the share of page prose above which it is kept anyway; else None."""
     role = (el.get("role") or "").lower()
     if role in rules.BOILERPLATE_ROLES:
         return rules.KEEP_STRONG_SHARE
-    names = class_and_id(el)
+    names = class_and_id(el) if names is None else names
     kind = rules.class_kind(names) if names else None
     if el.tag in rules.STRONG_FURNITURE_TAGS:
         return rules.KEEP_STRONG_SHARE if kind != "content" or el.tag == "nav" else None
@@ -150,25 +150,36 @@ def is_hidden(el: HtmlElement) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def strip_furniture(root: HtmlElement) -> tuple[HtmlElement, ...]:
-    """Remove what is never the article (in place), keeping anything holding most prose.
+@dataclass(frozen=True, slots=True)
+class Stripped:
+    """What `strip_furniture` leaves: the measure of the remaining body, and the
+    parents of removed paywall boxes that showed a subscription prompt."""
 
-    Returns the parents of removed paywall boxes that showed a subscription prompt,
-    so the caller can tell whether they stood in or beside the article.
-    """
+    stats: dict[HtmlElement, BlockStats]
+    paywall_prompts: tuple[HtmlElement, ...] = ()
+    semantic: tuple[tuple[str, HtmlElement], ...] = ()
+
+
+def strip_furniture(root: HtmlElement) -> Stripped:
+    """Remove what is never the article (in place), keeping anything holding most prose."""
     for el in list(root.iter(*rules.NEVER_CONTENT_TAGS)):
         _drop(el)
     body = root.find("body")
     if body is None:
-        return ()
+        return Stripped({})
     stats = measure(body)
     total = max(stats[body].prose, 1)
     doomed: list[HtmlElement] = []
+    semantic: list[tuple[str, HtmlElement]] = []
     # XPath (in C) preselects the few elements a rule could apply to.
     for el in _FURNITURE_CANDIDATES(body):
+        names = class_and_id(el)
+        kind = _semantic_kind(el, names)
+        if kind is not None:
+            semantic.append((kind, el))
         if el.tag in INLINE_TAGS and el.tag != "span":
             continue
-        keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el)
+        keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el, names)
         if keep_share is not None and stats[el].prose <= keep_share * total:
             doomed.append(el)
     prompts = tuple(
@@ -178,9 +189,35 @@ def strip_furniture(root: HtmlElement) -> tuple[HtmlElement, ...]:
         and _shows_prompt(el, stats[el])
         and (parent := el.getparent()) is not None
     )
-    for el in doomed:
+    removed: set[HtmlElement] = set()
+    for el in doomed:  # document order: an element comes before what it contains
+        if any(ancestor in removed for ancestor in el.iterancestors()):
+            continue
+        removed.add(el)
+        _forget(el, stats)
         _drop(el)
-    return prompts
+    return Stripped(stats, prompts, tuple(semantic))
+
+
+def _forget(el: HtmlElement, stats: dict[HtmlElement, BlockStats]) -> None:
+    """Take a subtree about to be removed out of the measure, instead of measuring the
+    page again: prose, noise and characters add up, so ancestors just subtract."""
+    gone = stats[el]
+    inline = el.tag in INLINE_TAGS
+    for ancestor in el.iterancestors():
+        held = stats.get(ancestor)
+        if held is None:
+            break
+        held.prose -= gone.prose
+        held.noise -= gone.noise
+        held.paragraphs -= gone.paragraphs
+        held.chars -= gone.chars
+        if inline:  # its text was part of the enclosing block's own text
+            held.inline_chars -= gone.inline_chars
+            held.inline_link_chars -= gone.inline_link_chars
+            inline = ancestor.tag in INLINE_TAGS
+    for inside in el.iter():
+        stats.pop(inside, None)
 
 
 def _shows_prompt(el: HtmlElement, held: BlockStats) -> bool:
@@ -190,7 +227,7 @@ def _shows_prompt(el: HtmlElement, held: BlockStats) -> bool:
 
 
 _FURNITURE_CANDIDATES = etree.XPath(
-    ".//*[@class or @id or @role or @hidden or @aria-hidden or @style]|"
+    ".//*[@class or @id or @role or @hidden or @aria-hidden or @style or @itemprop]|"
     + "|".join(f".//{tag}" for tag in (*rules.STRONG_FURNITURE_TAGS, *rules.WEAK_FURNITURE_TAGS))
 )
 
@@ -200,15 +237,23 @@ def _drop(el: HtmlElement) -> None:
         el.drop_tree()
 
 
-# Containers that say they hold the article body, most specific first.
-SEMANTIC_CONTAINERS = (
-    ("itemprop", "//*[@itemprop='articleBody' or @itemprop='articlebody']"),
-    ("article-body", "//*[contains(@class,'article-body') or contains(@class,'article__body')"
-     " or contains(@class,'articleBody') or contains(@class,'story-body')"
-     " or contains(@class,'entry-content') or contains(@class,'post-content')"
-     " or contains(@class,'article-content') or contains(@class,'story-content')]"),
-    ("article", "//article"),
-)  # fmt: skip
+# Containers that say they hold the article body, most specific first: microdata,
+# then body class names, then <article>.
+SEMANTIC_KINDS = ("itemprop", "article-body", "article")
+SEMANTIC_BODY_CLASS = re.compile(
+    r"(?i)article[-_]{0,2}body|articleBody|story[-_]body|entry[-_]content|post[-_]content|"
+    r"article[-_]content|story[-_]content"
+)
+
+
+def _semantic_kind(el: HtmlElement, names: str) -> str | None:
+    if (el.get("itemprop") or "").lower() == "articlebody":
+        return "itemprop"
+    if names and SEMANTIC_BODY_CLASS.search(el.get("class") or ""):
+        return "article-body"
+    return None
+
+
 # A semantic container must hold this share of the density winner's prose.
 SEMANTIC_MIN_SHARE = 0.9
 
@@ -250,14 +295,27 @@ def _overlaps(a: str, b: str) -> bool:
     return short in long and len(short) >= 0.6 * len(long)
 
 
-def choose_container(body: HtmlElement, headline: list[HtmlElement] | None = None) -> Choice:
+def choose_container(
+    body: HtmlElement,
+    headline: list[HtmlElement] | None = None,
+    stripped: Stripped | None = None,
+) -> Choice:
     """The element holding the article: density winner, narrowed to the headline's
     container when the winner also holds other stories, refined by semantic markup.
 
     `headline` is `find_headline`'s answer from before furniture was stripped; the
-    first of its elements still in the page anchors the search.
+    first of its elements still in the page anchors the search. `stripped` is what
+    `strip_furniture` measured and noticed, when the caller has it.
     """
-    stats = measure(body)
+    stats = stripped.stats if stripped is not None else measure(body)
+    if stripped is not None:
+        marked = stripped.semantic
+    else:
+        marked = tuple(
+            (kind, el)
+            for el in body.iter(etree.Element)
+            if (kind := _semantic_kind(el, class_and_id(el))) is not None
+        )
     best, best_score = body, stats[body].score
     for el, element_stats in stats.items():
         if el.tag in INLINE_TAGS:
@@ -268,8 +326,11 @@ def choose_container(body: HtmlElement, headline: list[HtmlElement] | None = Non
     anchored = _anchored(headline or [], stats, winner)
     if anchored is not None:
         winner = Choice(anchored, "headline", stats[anchored].prose, stats)
-    for name, xpath in SEMANTIC_CONTAINERS:
-        found = [el for el in body.xpath(xpath) if el in stats]
+    for name in SEMANTIC_KINDS:
+        if name == "article":
+            found = [el for el in body.iter("article") if el in stats]
+        else:
+            found = [el for kind, el in marked if kind == name and el in stats]
         semantic = _best_semantic(found, stats, winner)
         if semantic is not None:
             return Choice(semantic, f"semantic:{name}", stats[semantic].prose, stats)
