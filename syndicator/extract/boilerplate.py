@@ -88,7 +88,7 @@ _ANY_WORD = re.compile(
 )
 
 
-# A memo of a pure function: pages repeat the same class values thousands of times.
+# Memos of pure functions: pages repeat the same class words thousands of times.
 @functools.lru_cache(maxsize=8192)
 def class_kind(names: str) -> str | None:
     """What a `class`/`id` value says: "content", "strong", "weak" or None.
@@ -96,20 +96,9 @@ def class_kind(names: str) -> str | None:
     Each word of the value is judged by its last recognised part; one content
     word protects the element from every boilerplate word.
     """
-    if not _ANY_WORD.search(_CAMEL.sub("-", names)):
-        return None
     verdict = None
-    for token in _CAMEL.sub("-", names).split():
-        last, kind = -1, None
-        for pattern, name in (
-            (CONTENT_CLASS, "content"),
-            (STRONG_BOILERPLATE_CLASS, "strong"),
-            (WEAK_BOILERPLATE_CLASS, "weak"),
-            (PART_CLASS, "part"),
-        ):
-            for match in pattern.finditer(token):
-                if match.end() > last or (match.end() == last and name == "content"):
-                    last, kind = match.end(), name
+    for token in names.split():
+        kind = _word_kind(token)
         if kind == "content":
             return "content"
         if kind == "strong" or (kind == "weak" and verdict is None):
@@ -117,15 +106,24 @@ def class_kind(names: str) -> str | None:
     return verdict
 
 
-# Class/id words that make a container a better or worse place to look for the body.
-POSITIVE_CONTAINER = re.compile(
-    r"(?i)article|body|content|entry|hentry|main|page|post|text|blog|story|prose"
-)
-NEGATIVE_CONTAINER = re.compile(
-    r"(?i)comment|combx|contact|foot|masthead|media|meta|outbrain|promo|related|scroll|"
-    r"share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|"
-    r"recommend|newsletter|subscribe|popular|trending"
-)
+@functools.lru_cache(maxsize=16384)
+def _word_kind(token: str) -> str | None:
+    token = _CAMEL.sub("-", token)
+    if not _ANY_WORD.search(token):
+        return None
+    last, kind = -1, None
+    for pattern, name in (
+        (CONTENT_CLASS, "content"),
+        (STRONG_BOILERPLATE_CLASS, "strong"),
+        (WEAK_BOILERPLATE_CLASS, "weak"),
+        (PART_CLASS, "part"),
+    ):
+        for match in pattern.finditer(token):
+            if match.end() > last or (match.end() == last and name == "content"):
+                last, kind = match.end(), name
+    return kind
+
+
 # Roles and ARIA labels of furniture.
 BOILERPLATE_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert",

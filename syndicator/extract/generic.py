@@ -18,6 +18,7 @@ The chosen element is then pruned block by block (`prune`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -249,9 +250,14 @@ SEMANTIC_BODY_CLASS = re.compile(
 def _semantic_kind(el: HtmlElement, names: str) -> str | None:
     if (el.get("itemprop") or "").lower() == "articlebody":
         return "itemprop"
-    if names and SEMANTIC_BODY_CLASS.search(el.get("class") or ""):
+    if names and _is_body_class(el.get("class") or ""):
         return "article-body"
     return None
+
+
+@functools.lru_cache(maxsize=8192)  # a memo of a pure function of a class value
+def _is_body_class(value: str) -> bool:
+    return SEMANTIC_BODY_CLASS.search(value) is not None
 
 
 # A semantic container must hold this share of the density winner's prose.
