@@ -276,3 +276,21 @@ def test_empty_paywall_container_on_a_free_story_is_not_a_paywall() -> None:
     )
     article = extract_article(html, "https://example.org/dredging")
     assert not article.is_partial
+
+
+def test_site_rule_body_is_still_cleaned_of_furniture() -> None:
+    """Inside the body a site rule picks, share bars, hidden and ad blocks still go."""
+    html = (
+        "<html><body><div id='main'><div class='share-bar'><a href='/s'>Share</a></div>"
+        "<p>Kept paragraph of the story chosen by the editor's rule.</p>"
+        "<div style='display:none'>Hidden tracking text</div>"
+        "<div class='ad-slot'>Sponsored content here</div>"
+        "<p>Second kept paragraph of the same story.</p></div></body></html>"
+    )
+    article = extract_article(
+        html, "https://example.org/r", rules=SiteRules(content_selector="#main")
+    )
+    assert article.content_text == (
+        "Kept paragraph of the story chosen by the editor's rule.\n\n"
+        "Second kept paragraph of the same story."
+    )

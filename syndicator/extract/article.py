@@ -178,7 +178,9 @@ def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
             if rules.content_selector:
                 found = root.cssselect(rules.content_selector)
                 if found:
-                    return Body(_merge(found), "site-rules")
+                    chosen = _merge(found)
+                    stripped = strip_furniture(root, scope=chosen)  # shares, ads, hidden
+                    return Body(chosen, "site-rules", None, stripped.paywall_prompts)
                 note = "+site-rules-missed"
         except SelectorError:
             note = "+site-rules-invalid"

@@ -161,11 +161,14 @@ class Stripped:
     semantic: tuple[tuple[str, HtmlElement], ...] = ()
 
 
-def strip_furniture(root: HtmlElement) -> Stripped:
-    """Remove what is never the article (in place), keeping anything holding most prose."""
+def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stripped:
+    """Remove what is never the article (in place), keeping anything holding most prose.
+
+    Works on the page's <body>, or inside `scope` (the body a site rule chose).
+    """
     for el in list(root.iter(*rules.NEVER_CONTENT_TAGS)):
         _drop(el)
-    body = root.find("body")
+    body = scope if scope is not None else root.find("body")
     if body is None:
         return Stripped({})
     stats = measure(body)
