@@ -294,3 +294,18 @@ def test_site_rule_body_is_still_cleaned_of_furniture() -> None:
         "Kept paragraph of the story chosen by the editor's rule.\n\n"
         "Second kept paragraph of the same story."
     )
+
+
+def test_captions_leave_the_text_but_a_wrapper_named_like_one_does_not() -> None:
+    """Photo captions are not running text; a body wrapper called "copyright-…" is."""
+    story = "".join(f"<p>Paragraph {n} of a story about a new radar site.</p>" for n in range(6))
+    html = (
+        "<html><body><div class='entry copyright-protected'>"
+        "<figure><img src='/a.jpg'><figcaption>The radar site at dawn.</figcaption></figure>"
+        f"<div class='photo-credit'>Photo: Staff</div>{story}</div></body></html>"
+    )
+    article = extract_article(html, "https://example.org/radar-site")
+    assert "Paragraph 5 of a story" in article.content_text
+    assert "radar site at dawn" not in article.content_text
+    assert "Photo: Staff" not in article.content_text
+    assert "<figcaption>The radar site at dawn.</figcaption>" in article.content_html

@@ -36,6 +36,8 @@ MIN_TEXT_CHARS = 1
 # A body this short that ends in an ellipsis is a teaser of a longer story.
 TEASER_CHARS = 600
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
+# Captions longer than this are not captions but containers that happen to say so.
+CAPTION_MAX_CHARS = 600
 # How many elements after the body may hold the credit line of a republished story.
 CREDIT_SIBLINGS = 3
 # Blocks at the top of a body this long or shorter may be the headline or byline again.
@@ -286,7 +288,12 @@ def is_caption(el: HtmlElement) -> bool:
     if el.tag == "figure":
         return next(el.iter("table", "pre"), None) is None
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return bool(names.strip()) and boilerplate.CAPTION_CLASS.search(names) is not None
+    if not names.strip() or boilerplate.CAPTION_CLASS.search(names) is None:
+        return False
+    # A caption is short, a paragraph or two; anything more with such a class word is
+    # a wrapper of the story.
+    paragraphs = sum(1 for _ in zip(range(3), el.iterdescendants("p", "li", "h2", "h3")))
+    return paragraphs < 3 and len(el.text_content()) <= CAPTION_MAX_CHARS
 
 
 def _images(content_html: str) -> tuple[str, ...]:

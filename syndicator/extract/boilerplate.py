@@ -162,6 +162,7 @@ BOILERPLATE_TEXT = re.compile(
         (?:we\s+use\s+cookies|this\s+(?:web)?site\s+uses\s+cookies)\b.{0,300}|
         (?:image|photo|video)\s*:\s*(?:getty|ap|reuters|afp|shutterstock)\b.{0,60}|
         (?:copyright|©)\s.{0,160}|
+        .{0,120}(?:©|\(c\)|copyright)\s*(?:\d{4}|\w+\s+\d{4}).{0,160}|
         all\s+rights\s+reserved.{0,80}|
         (?:please\s+)?enable\s+javascript\b.{0,120}|
         loading\.*|
