@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 import lxml.html
 from cssselect import SelectorError
@@ -292,7 +293,7 @@ def is_caption(el: HtmlElement) -> bool:
         return False
     # A caption is short, a paragraph or two; anything more with such a class word is
     # a wrapper of the story.
-    paragraphs = sum(1 for _ in zip(range(3), el.iterdescendants("p", "li", "h2", "h3")))
+    paragraphs = sum(1 for _ in islice(el.iterdescendants("p", "li", "h2", "h3"), 3))
     return paragraphs < 3 and len(el.text_content()) <= CAPTION_MAX_CHARS
 
 
