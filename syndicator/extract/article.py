@@ -28,7 +28,8 @@ from . import boilerplate
 from .dates import parse_date
 from .document import parse
 from .fields import clean_author, clean_authors, clean_title
-from .generic import BlockStats, choose_container, find_headline, strip_furniture
+from .generic import choose_container, find_headline, strip_furniture
+from .measure import BlockStats
 from .metadata import PageMeta, read_metadata
 from .prune import drop_empty, normalized_text, paragraphs_from_breaks, prune
 

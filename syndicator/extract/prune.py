@@ -18,7 +18,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from . import boilerplate as rules
-from .generic import INLINE_TAGS, BlockStats, measure
+from .measure import INLINE_TAGS, BlockStats, measure
 
 # Containers removed when they hold more link/boilerplate text than prose.
 LINK_LIST_TAGS = frozenset(
