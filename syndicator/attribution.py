@@ -12,7 +12,7 @@ says about itself, returns an `Attribution` or None. Evidence, strongest first:
 4. the editor's `publisher:` hint for the source.
 
 Every rule (publishers, their names, credit phrasings, captions, social sites) is data
-at the top of this module.
+in `attribution_rules.py`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,15 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .attribution_rules import (
+    CAPTION_PATTERNS,
+    CREDIT_PATTERNS,
+    CREDIT_TAGS,
+    KNOWN_PUBLISHERS,
+    NOT_CREDIT_ANCESTORS,
+    PUBLISHER_NAMES,
+    SOCIAL_SITES,
+)
 from .models import Attribution, PageSignals
 from .urls import (
     absolutize,
@@ -35,145 +44,6 @@ from .urls import (
     unwrap,
 )
 
-# --- rules (data) ---------------------------------------------------------------------
-
-# Registered host (after alias folding, see urls.DOMAIN_ALIASES) -> publisher name.
-# Subdomains inherit: home.army.mil is the U.S. Army.
-KNOWN_PUBLISHERS: dict[str, str] = {
-    "war.gov": "U.S. Department of Defense",
-    "army.mil": "U.S. Army",
-    "navy.mil": "U.S. Navy",
-    "af.mil": "U.S. Air Force",
-    "marines.mil": "U.S. Marine Corps",
-    "spaceforce.mil": "U.S. Space Force",
-    "uscg.mil": "U.S. Coast Guard",
-    "nationalguard.mil": "National Guard",
-    "dvidshub.net": "Defense Visual Information Distribution Service",
-    "state.gov": "U.S. Department of State",
-    "whitehouse.gov": "The White House",
-    "darpa.mil": "DARPA",
-    "dla.mil": "Defense Logistics Agency",
-    "disa.mil": "Defense Information Systems Agency",
-    "dtic.mil": "Defense Technical Information Center",
-    "socom.mil": "U.S. Special Operations Command",
-    "centcom.mil": "U.S. Central Command",
-    "pacom.mil": "U.S. Indo-Pacific Command",
-    "eucom.mil": "U.S. European Command",
-    "africom.mil": "U.S. Africa Command",
-    "northcom.mil": "U.S. Northern Command",
-    "southcom.mil": "U.S. Southern Command",
-    "spacecom.mil": "U.S. Space Command",
-    "cybercom.mil": "U.S. Cyber Command",
-    "transcom.mil": "U.S. Transportation Command",
-    "stratcom.mil": "U.S. Strategic Command",
-    "nato.int": "NATO",
-    "gov.uk": "UK Government",
-}
-
-# Names a credit line uses for a known publisher -> its host, longest first so that
-# "army news service" wins over "army". Matched as whole words, case-insensitively.
-PUBLISHER_NAMES: tuple[tuple[str, str], ...] = tuple(
-    sorted(
-        {
-            "department of defense": "war.gov",
-            "department of war": "war.gov",
-            "defense department": "war.gov",
-            "war department": "war.gov",
-            "dod news": "war.gov",
-            "dod": "war.gov",
-            "defense.gov": "war.gov",
-            "war.gov": "war.gov",
-            "u.s. army": "army.mil",
-            "us army": "army.mil",
-            "army news service": "army.mil",
-            "army.mil": "army.mil",
-            "u.s. navy": "navy.mil",
-            "us navy": "navy.mil",
-            "navy.mil": "navy.mil",
-            "u.s. air force": "af.mil",
-            "us air force": "af.mil",
-            "af.mil": "af.mil",
-            "marine corps": "marines.mil",
-            "marines.mil": "marines.mil",
-            "space force": "spaceforce.mil",
-            "spaceforce.mil": "spaceforce.mil",
-            "coast guard": "uscg.mil",
-            "national guard": "nationalguard.mil",
-            "dvids": "dvidshub.net",
-            "dvidshub": "dvidshub.net",
-            "state department": "state.gov",
-            "department of state": "state.gov",
-            "white house": "whitehouse.gov",
-            "nato": "nato.int",
-        }.items(),
-        key=lambda pair: -len(pair[0]),
-    )
-)
-
-# Credit-line phrasings, matched on the text of a short block with leading decoration
-# removed. Most are anchored at the start: "first published in 2023" inside a sentence
-# is content, "First published in Breaking Defense" as a line of its own is a credit.
-_CREDIT_PHRASES = (
-    # anywhere in the block: these cannot be ordinary sentences of a story
-    r"\bto read (?:the )?original (?:article|story|post|release|report)\b",
-    r"\bthis (?:article|story|post|piece|report|content) (?:was |is |has been )?"
-    r"(?:originally |first )?(?:published|appeared|posted|ran)\b",
-    r"\b(?:republished|reprinted|reposted|syndicated) (?:here )?"
-    r"(?:from|with permission|courtesy)\b",
-    r"\bcross-?posted (?:from|with permission)\b",
-    r"(?:^|[.|—–])\s*(?:originally|first) (?:published|appeared|posted|ran) (?:on|at|in|by)\b",
-    # at the start of the block
-    r"^(?:read|view|see|continue reading) (?:the )?(?:full|original|complete|entire|rest of the)"
-    r"(?: original)? (?:article|story|post|release|report|text)\b",
-    r"^(?:the )?(?:original|full) (?:article|story|release) (?:is )?(?:available )?"
-    r"(?:at|on|here)\b",
-    r"^(?:click|tap) here (?:to read|for) the (?:full|original|complete)\b",
-    r"^(?:(?:article|story|text|content|republished|reprinted)\s+)?courtesy of\b",
-    r"^(?:source|sources|via|credit|original source|article source|story source|from)\s*[:：]",
-    r"^(?:fuente|quelle|fonte|bron|kaynak|źródło|zdroj|lähde|kilde|källa|forrás|πηγή"
-    r"|источник|джерело|출처|出典|出处|来源|المصدر|מקור)\s*[:：]",
-    r"^(?:publicado|publicada) originalmente\b|^originalmente publicad[oa]\b",
-    r"^(?:publié|publiée|paru|parue) (?:initialement|à l'origine|originellement|d'abord)\b",
-    r"^cet article a (?:été )?(?:initialement |d'abord |originellement )?(?:été )?publié\b",
-    r"^(?:dieser )?(?:artikel|beitrag) (?:ist |wurde |erschien )?(?:zuerst|ursprünglich)\b",
-    r"^(?:zuerst|ursprünglich) (?:erschienen|veröffentlicht)\b|^originalartikel\b",
-    r"^(?:pubblicato|pubblicata) (?:originariamente|originalmente|per la prima volta)\b",
-    r"^(?:articolo|artículo|article|artigo) original(?:e)?\b",
-    r"^(?:впервые|первоначально) опубликован",
-    r"^(?:оригинал|первоисточник) (?:статьи|материала)\b",
-    r"^(?:기사 )?원문(?: 보기| 기사)?\b",
-    r"^元記事|^原文",
-)
-CREDIT_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in _CREDIT_PHRASES)
-
-# Photo and media credits look like credit lines but credit a picture, not the story.
-CAPTION_PATTERNS = tuple(
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^\(?(?:u\.s\. \w+ |dod |file )?(?:photo|photograph|image|video|graphic|illustration"
-        r"|footage|map|chart|infographic|audio)s?\b",
-        r"\b(?:photo|image|video|graphic|illustration|footage)s? (?:by|courtesy|credit)\b",
-    )
-)
-
-# Elements whose text may be a credit line, and ancestors that rule one out.
-CREDIT_TAGS = (
-    "p", "div", "section", "aside", "footer", "em", "strong", "span", "i", "b", "small",
-    "li", "cite", "address", "h4", "h5", "h6", "a",
-)  # fmt: skip
-NOT_CREDIT_ANCESTORS = frozenset({"figure", "figcaption", "blockquote", "table", "caption", "q"})
-
-# Links in a credit line to these sites are share buttons or profiles, not originals.
-SOCIAL_SITES = frozenset(
-    {
-        "twitter.com", "x.com", "facebook.com", "instagram.com", "linkedin.com",
-        "youtube.com", "youtu.be", "t.me", "telegram.me", "tiktok.com", "reddit.com",
-        "pinterest.com", "whatsapp.com", "wa.me", "threads.net", "bsky.app",
-        "mastodon.social", "flipboard.com", "vk.com", "addtoany.com", "sharethis.com",
-        "t.co", "bit.ly", "ow.ly", "buff.ly", "dlvr.it", "feedburner.com",
-    }
-)  # fmt: skip
-
 # --- evidence -------------------------------------------------------------------------
 
 EVIDENCE_CREDIT = "credit-line"
@@ -185,6 +55,7 @@ EVIDENCE_SOURCE_HINT = "source-hint"
 # A credit line is short and sits at the top or the bottom of the body: a "Source:"
 # caption in the middle of an article is part of the article.
 CREDIT_MAX_CHARS = 300
+CREDIT_MAX_WORDS = 80
 EDGE_WORDS_BEFORE = 60
 EDGE_WORDS_AFTER = 150
 _MAX_HREF_CHARS = 2000
@@ -234,23 +105,78 @@ def find_attribution(
 
 
 def _take_credit_line(body: HtmlElement, page: PageSignals) -> Attribution | None:
+    wrapped = _wrap_credit_lines(body)
     credits = [c for c in (_credit_in(block, page) for block in _credit_blocks(body)) if c]
-    if not credits:
-        return None
-    best = max(credits, key=lambda c: c.score)  # max keeps the first of equal scores
-    chosen = identity_key(best.url)
-    for credit in credits:
-        # The same credit often stands at the top and the bottom: remove every copy.
-        if identity_key(credit.url) == chosen and credit.block.getparent() is not None:
-            credit.block.drop_tree()  # keeps the text that follows the block (its tail)
-    return Attribution(best.url, best.publisher, EVIDENCE_CREDIT)
+    attribution = None
+    if credits:
+        best = max(credits, key=lambda c: c.score)  # max keeps the first of equal scores
+        chosen = identity_key(best.url)
+        for credit in credits:
+            # The same credit often stands at the top and the bottom: remove every copy.
+            if identity_key(credit.url) == chosen and credit.block.getparent() is not None:
+                _remove(credit.block)
+        attribution = Attribution(best.url, best.publisher, EVIDENCE_CREDIT)
+    for line in wrapped:
+        if line.getparent() is not None:
+            line.drop_tag()  # a line we wrapped but did not take goes back as it was
+    return attribution
+
+
+def _wrap_credit_lines(body: HtmlElement) -> list[HtmlElement]:
+    """Wrap credit lines that are only `<br>`-separated lines of a longer block in a
+    `<span>` each, so they can be judged and removed like a block of their own."""
+    wrapped = []
+    for parent in [el for el in body.iter() if el.find("br") is not None]:
+        line: list[HtmlElement] = []
+        start: HtmlElement | None = None  # the <br> the line follows; None: parent start
+        for child in [*parent, None]:
+            if child is not None and child.tag != "br":
+                line.append(child)
+                continue
+            lead = parent.text if start is None else start.tail
+            pieces = [lead or "", *(c.text_content() + (c.tail or "") for c in line)]
+            text = " ".join("".join(pieces).split())
+            if text and len(text) <= CREDIT_MAX_CHARS and _is_credit(text):
+                wrapped.append(_wrap(parent, start, line))
+            start, line = child, []
+    return wrapped
+
+
+def _wrap(parent: HtmlElement, after: HtmlElement | None, line: list[HtmlElement]) -> HtmlElement:
+    span = parent.makeelement("span", {})
+    if after is None:
+        span.text, parent.text = parent.text, None
+        parent.insert(0, span)
+    else:
+        span.text, after.tail = after.tail, None
+        after.addnext(span)
+    for element in line:
+        span.append(element)  # moves the element, with its tail, into the span
+    return span
+
+
+def _remove(block: HtmlElement) -> None:
+    """Drop a credit block, and the `<br>`s it leaves dangling at the end of its parent."""
+    parent = block.getparent()
+    block.drop_tree()  # keeps the text that follows the block (its tail)
+    while len(parent) and parent[-1].tag == "br" and not (parent[-1].tail or "").strip():
+        parent[-1].drop_tree()
 
 
 def _credit_blocks(body: HtmlElement) -> list[HtmlElement]:
-    """Short blocks at the edges of the body whose text reads as a credit line."""
+    """Short blocks at the edges of the body whose text reads as a credit line.
+
+    Word positions are counted once for the whole body, so long blocks are passed over
+    without reading their text: a hostile page of deeply nested blocks stays linear.
+    """
     spans, total = _word_spans(body)
     found: list[HtmlElement] = []
     for block in body.iterdescendants(*CREDIT_TAGS):
+        start, end = spans.get(block, (0, total))
+        if end - start > CREDIT_MAX_WORDS:
+            continue
+        if start > EDGE_WORDS_BEFORE and total - end > EDGE_WORDS_AFTER:
+            continue
         text = _text_of(block)
         if not text or len(text) > CREDIT_MAX_CHARS or not _is_credit(text):
             continue
@@ -258,12 +184,9 @@ def _credit_blocks(body: HtmlElement) -> list[HtmlElement]:
             continue  # the credit sits in a smaller block inside; that one is handled
         if any(a.tag in NOT_CREDIT_ANCESTORS for a in block.iterancestors()):
             continue  # captions, quotes and tables cite things; they do not credit us
-        start, end = spans.get(block, (0, total))
-        if start > EDGE_WORDS_BEFORE and total - end > EDGE_WORDS_AFTER:
-            continue
         # Take the widest element whose text is just the credit, so no empty shell stays.
         while (parent := block.getparent()) is not None and parent is not body:
-            if _text_of(parent) != text:
+            if spans.get(parent) != (start, end) or _text_of(parent) != text:
                 break
             block = parent
         found.append(block)

@@ -33,6 +33,7 @@ def format_source(report: SourceReport, width: int = 0) -> list[str]:
         line += f"  {report.note}"
     lines = [line]
     for failure in report.failures:
-        where = f" <{failure.url}>" if failure.url and failure.stage != "fetch" else ""
+        named = failure.url and (failure.stage == "fetch" or failure.url in failure.message)
+        where = "" if named or not failure.url else f" <{failure.url}>"
         lines.append(f"{'':<{width}}    {failure.stage}: {failure.kind}: {failure.message}{where}")
     return lines

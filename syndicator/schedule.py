@@ -14,7 +14,7 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -38,9 +38,10 @@ async def run_worker(
     *,
     workers: int | None = None,
     stop: asyncio.Event | None = None,
-    echo: Callable[[str], None] = print,
+    echo: Callable[[str], None] | None = None,
 ) -> None:
-    """Run until `stop` is set (SIGTERM and SIGINT set it)."""
+    """Run until `stop` is set (SIGTERM and SIGINT set it); report lines go to `echo`."""
+    echo = echo or _print_line
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -54,6 +55,33 @@ async def run_worker(
             loop.remove_signal_handler(signum)
 
 
+def _print_line(line: str) -> None:
+    # Flushed line by line: the worker's output usually goes to a pipe or a journal.
+    print(line, flush=True)
+
+
+def add_source_jobs(
+    scheduler: AsyncIOScheduler,
+    sources: Iterable[Source],
+    check: Callable[[Source], Awaitable[None]],
+) -> None:
+    """One job per enabled source, on its interval, first run now; never two at once."""
+    now = datetime.now(UTC)
+    for source in sources:
+        if source.enabled:
+            seconds = source.interval.total_seconds()
+            scheduler.add_job(
+                check,
+                IntervalTrigger(seconds=seconds, timezone=UTC),
+                args=[source],
+                id=f"source:{source.id}",
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=int(seconds),
+                next_run_time=now,
+            )
+
+
 class _Worker:
     def __init__(self, services: pipeline.Services, echo: Callable[[str], None]) -> None:
         self.services = services
@@ -64,19 +92,7 @@ class _Worker:
     async def run(self, stop: asyncio.Event) -> None:
         config = self.services.config
         scheduler = AsyncIOScheduler(timezone=UTC, event_loop=asyncio.get_running_loop())
-        now = datetime.now(UTC)
-        for source in config.sources:
-            if source.enabled:
-                scheduler.add_job(
-                    self.check,
-                    IntervalTrigger(seconds=source.interval.total_seconds(), timezone=UTC),
-                    args=[source],
-                    id=f"source:{source.id}",
-                    max_instances=1,
-                    coalesce=True,
-                    misfire_grace_time=int(source.interval.total_seconds()),
-                    next_run_time=now,
-                )
+        add_source_jobs(scheduler, config.sources, self.check)
         scheduler.add_job(
             self.digest,
             CronTrigger(hour=0, minute=10, timezone=UTC),

@@ -117,6 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "syndicator"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
@@ -252,16 +253,4 @@ def _accepts_gzip(header: str | None) -> bool:
     return False
 
 
-def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8080) -> None:
-    """Serve `root` until interrupted (what `syndicator serve` runs)."""
-    server = make_server(root, host=host, port=port)
-    log.info("serving %s on http://%s:%d/", root, host, server.port)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
-__all__ = ["CONTENT_TYPES", "StaticServer", "make_server", "serve"]
+__all__ = ["CONTENT_TYPES", "StaticServer", "make_server"]

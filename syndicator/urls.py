@@ -325,12 +325,13 @@ def _normal_path(path: str) -> str:
     return _UNRESERVED_ESCAPE.sub(fix, path)
 
 
-def looks_like_article(url: str | None) -> bool:
+def looks_like_article(url: str | None, *, known_page: bool = False) -> bool:
     """Whether a URL names one story rather than a home page, section or listing.
 
     A credit line that links to `defense.gov` or `/News/Releases/` names a publisher, not
     the original article; treating such a link as the story's identity would merge every
-    story that credits the same site.
+    story that credits the same site. With `known_page` (the URL an article was fetched
+    from) any path that is not a home page, listing or date archive counts: `/news/story`.
     """
     if not url:
         return False
@@ -349,16 +350,20 @@ def looks_like_article(url: str | None) -> bool:
         return False
     if all(segment.isdigit() for segment in segments) and _YEAR.fullmatch(segments[0]):
         return False  # a date archive: /2024/ or /2024/10/30/
-    if any(sum(ch.isdigit() for ch in segment) >= 4 for segment in segments):
+    if known_page or any(sum(ch.isdigit() for ch in segment) >= 4 for segment in segments):
         return True  # an id or a date in the path
     last = segments[-1].rsplit(".", 1)[0]
     return any(ch.isdigit() for ch in last) or len(_SLUG_WORDS.split(last)) >= 3
 
 
 def stable_id(*, url: str | None, guid: str | None, title: str, published: datetime | None) -> str:
-    """The id an article keeps for ever: from its URL, else its GUID, else title and date."""
+    """The id an article keeps for ever: from its URL, else its GUID, else title and date.
+
+    The URL normalisation used here is frozen: ids are published, and readers show an
+    item again when its id changes. Improve `identity_key` freely; never `_id_key_v1`.
+    """
     if url:
-        basis = "url:" + identity_key(url)
+        basis = "url:" + _id_key_v1(url)
     elif guid:
         basis = "guid:" + guid.strip()
     else:
@@ -366,3 +371,20 @@ def stable_id(*, url: str | None, guid: str | None, title: str, published: datet
             "title:" + title.strip().lower() + "|" + (published.isoformat() if published else "")
         )
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
+
+
+def _id_key_v1(url: str) -> str:
+    """Host without www., path without trailing slash, query without trackers (frozen)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().rstrip(".")
+    host = host[4:] if host.startswith("www.") else host
+    if host == "defense.gov" or host.endswith(".defense.gov"):
+        host = host[: -len("defense.gov")] + "war.gov"
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not (k.lower().startswith(("utm_", "pk_", "mtm_")) or k.lower() in {"fbclid", "gclid"})
+    )
+    path = parts.path.rstrip("/") or "/"
+    return host + port + path + ("?" + urlencode(query) if query else "")

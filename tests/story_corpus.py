@@ -19,11 +19,11 @@ from syndicator.urls import stable_id
 
 CORPUS = Path(__file__).parent / "data" / "stories"
 
-# How hard a copy is to recognise from its text alone, easiest first. Pairs up to
-# "rewrite" must merge on text; "excerpt" and "heavy-rewrite" are measured, and merge
-# only when the copy's URLs say so.
+# How hard a copy is to recognise from its text alone, easiest first. All but a heavy
+# rewrite (a new text about the same event) must merge on text; a heavy rewrite is
+# measured, and merges only when the copy's URLs say so.
 VARIANTS = ("original", "copy", "trimmed", "rewrite", "excerpt", "heavy-rewrite")
-MUST_MERGE_ON_TEXT = frozenset({"copy", "trimmed", "rewrite"})
+MUST_MERGE_ON_TEXT = frozenset({"copy", "trimmed", "rewrite", "excerpt"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ STORY = (
     "work together on supply chains for munitions and spare parts.</p>"
 )
 LONG_STORY = STORY * 12
+HOME_PAGE_CREDIT = '<p>To read original article please visit <a href="https://www.defense.gov/">DoD website</a></p>'
 
 
 def body_of(html: str) -> HtmlElement:
@@ -131,22 +132,14 @@ def test_credit_on_an_unknown_publisher_keeps_no_publisher_name() -> None:
 
 def test_credit_linking_the_publisher_home_page_is_upgraded_by_the_canonical() -> None:
     """A credit to defense.gov's home page takes the story URL from a canonical on DoD."""
-    html = (
-        STORY
-        + '<p>To read original article please visit <a href="https://www.defense.gov/">'
-        + "DoD website</a></p>"
-    )
+    html = STORY + HOME_PAGE_CREDIT
     found, _ = attribute(html, canonical_url=DOD_STORY)
     assert found == Attribution(DOD_STORY, DOD, EVIDENCE_CREDIT)
 
 
 def test_credit_linking_the_publisher_home_page_without_a_better_link() -> None:
     """Without a story URL anywhere, the credit keeps the publisher's home page."""
-    html = (
-        STORY
-        + '<p>To read original article please visit <a href="https://www.defense.gov/">'
-        + "DoD website</a></p>"
-    )
+    html = STORY + HOME_PAGE_CREDIT
     found, body = attribute(html)
     assert found == Attribution("https://www.defense.gov/", DOD, EVIDENCE_CREDIT)
     assert "DoD website" not in text_of(body)
@@ -211,6 +204,49 @@ def test_credit_to_another_loopback_server_counts() -> None:
     html = STORY + '<p>Source: <a href="http://127.0.0.1:8002/news/article/12345">DoD</a></p>'
     found, _ = attribute(html, url="http://127.0.0.1:8001/copy/12345")
     assert found == Attribution("http://127.0.0.1:8002/news/article/12345", DOD, EVIDENCE_CREDIT)
+
+
+def test_credit_line_after_br_in_one_long_block() -> None:
+    """A credit that is only the last <br>-separated line of a long block is found and cut."""
+    html = (
+        "<div>"
+        + "Defense leaders met in Washington to review the alliance. " * 30
+        + f'<br><br>To read original article please visit <a href="{DOD_STORY}">DoD website</a>'
+        + "</div>"
+    )
+    found, body = attribute(html)
+    assert found == Attribution(DOD_STORY, DOD, EVIDENCE_CREDIT)
+    assert "original article" not in text_of(body)
+    assert text_of(body).endswith("review the alliance.")
+    assert body.find(".//br") is None  # no blank lines left where the credit was
+
+
+def test_credit_line_between_br_lines_keeps_the_others() -> None:
+    """Removing a <br>-separated credit line keeps the lines around it."""
+    html = (
+        "<p>"
+        + "The drill ended on Friday after two weeks. " * 20
+        + f'<br>Source: <a href="{DOD_STORY}">DoD</a><br>Filed under news.</p>'
+    )
+    found, body = attribute(html)
+    assert found is not None and found.original_url == DOD_STORY
+    assert text_of(body).endswith("two weeks. Filed under news.")
+
+
+def test_br_lines_that_credit_nothing_are_left_byte_for_byte() -> None:
+    """Lines we look at but do not take are put back exactly as they were."""
+    html = (
+        "<p>"
+        + "Text of the story goes on here. " * 30
+        + '<br>Source: <a href="https://twitter.com/someone">@someone</a><br>End.</p>'
+        + "<p>"
+        + "More of the story follows. " * 30
+        + "</p>"
+    )
+    body = body_of(html)
+    before = etree.tostring(body)
+    assert find_attribution(body, PageSignals(url=PAGE)) is None
+    assert etree.tostring(body) == before
 
 
 # --- things that look like credits but are not ----------------------------------------

@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import feedparser
-from feedrules import ATOM, parse_xml
+from feedrules import ATOM, assert_valid, parse_xml
 from test_publish_corpus import (
     ALLIANCE_URL,
     BASE_URL,
@@ -21,7 +21,7 @@ from test_publish_corpus import (
     render_corpus,
 )
 
-from syndicator.models import Article, Channel, StoredArticle
+from syndicator.models import Appearance, Article, Channel, StoredArticle
 from syndicator.publish import (
     build_documents,
     changed_feed_urls,
@@ -211,13 +211,17 @@ def test_a_republished_copy_carries_machine_readable_attribution() -> None:
 
 
 def test_an_original_names_where_else_it_was_published() -> None:
-    """The representative copy lists its other appearances, visibly and as related links."""
+    """The original credits itself visibly and lists its other appearances as related links."""
     _, files = render_corpus()
     atom = _entry(files, "feeds/all.atom", "Defense Leaders")
     assert f'Also published by <a href="{COPY_URL}">Defence Tech Chronicle</a>.' in (
         atom.content[0].value
     )
-    assert "Originally published" not in atom.content[0].value
+    assert (
+        f'Originally published by U.S. Department of Defense: <a href="{ALLIANCE_URL}">'
+        in atom.content[0].value
+    )
+    assert not [link for link in atom.links if link.rel == "via"]  # no machine credit to itself
     related = [link.href for link in atom.links if link.rel == "related"]
     assert related == [COPY_URL]
     item = json.loads(files["feeds/all.json"])["items"][0]
@@ -225,15 +229,20 @@ def test_an_original_names_where_else_it_was_published() -> None:
 
 
 def test_an_article_is_not_credited_to_itself() -> None:
-    """An original_url naming the item's own page (up to tracking noise) gives no credit."""
+    """An original_url naming the item's own page gives no machine-readable credit to itself.
+
+    The visible line still names the publisher, with the page's own clean link.
+    """
     config = corpus_config()
     alliance = corpus_articles()["alliance"]
     own = dataclasses.replace(
         alliance.article, original_url=ALLIANCE_URL + "?utm_campaign=x", original_publisher="DoD"
     )
     files = render_outputs(config, {Channel("all"): [dataclasses.replace(alliance, article=own)]})
-    assert b"Originally published" not in files["feeds/all.atom"]
     assert b'rel="via"' not in files["feeds/all.atom"]
+    content = _parse(files, "feeds/all.atom").entries[0].content[0].value
+    assert f'Originally published by DoD: <a href="{ALLIANCE_URL}">' in content
+    assert "utm_campaign" not in content
 
 
 def test_summary_sources_publish_headline_excerpt_and_link_only() -> None:
@@ -445,4 +454,57 @@ def test_content_with_nothing_left_after_cleaning_falls_back_to_the_summary() ->
     )
     entry = _parse(files, "feeds/all.atom").entries[0]
     assert "content" not in entry
-    assert entry.summary == "<p>A short excerpt survives.</p>"
+    assert entry.summary.startswith(
+        "<p>A short excerpt survives.</p><p><em>Originally published by"
+    )
+    assert "alert" not in entry.summary
+
+
+def test_the_original_is_credited_once_not_again_among_appearances() -> None:
+    """A copy whose appearances include the original lists only the other places."""
+    config = corpus_config()
+    copy = corpus_articles()["alliance_copy"]
+    elsewhere = "https://weekly.example.net/2024/10/alliance"
+    copy = dataclasses.replace(
+        copy,
+        appearances=(
+            Appearance("dod-news", "U.S. Department of Defense News", ALLIANCE_URL),
+            Appearance("defense-weekly", "Defense Weekly (subscribers)", elsewhere),
+        ),
+    )
+    files = render_outputs(config, {Channel("source", "deftech"): [copy]})
+    html = json.loads(files["feeds/source/deftech.json"])["items"][0]["content_html"]
+    assert html.count(ALLIANCE_URL) == 2  # the credit line's link and its text
+    assert f'Also published by <a href="{elsewhere}">Defense Weekly (subscribers)</a>.' in html
+
+
+def test_messy_urls_are_made_valid_and_unusable_ones_dropped() -> None:
+    """Spaces, control characters and non-ASCII in URLs are escaped (an IDN host becomes
+    punycode); an article with no http(s) link is left out rather than break the feed."""
+    config = corpus_config()
+    copy = corpus_articles()["alliance_copy"]
+    messy = dataclasses.replace(
+        copy.article,
+        url="https://deftech.example.com/2024/10/ally talks\x0b/",
+        original_url="https://bücher.example/Nachricht über Bündnis",
+    )
+    unusable = dataclasses.replace(
+        corpus_articles()["undated"].article, url="ftp://files.example.com/story"
+    )
+    stored = [
+        dataclasses.replace(copy, article=messy),
+        dataclasses.replace(corpus_articles()["undated"], article=unusable),
+    ]
+    files = render_outputs(config, {Channel("source", "deftech"): stored})
+    for path in (
+        "feeds/source/deftech.rss",
+        "feeds/source/deftech.atom",
+        "feeds/source/deftech.json",
+    ):
+        assert_valid(path, files[path], base_url=BASE_URL)
+    entries = _parse(files, "feeds/source/deftech.atom").entries
+    assert [entry.link for entry in entries] == [
+        "https://deftech.example.com/2024/10/ally%20talks/"
+    ]
+    via = next(link.href for link in entries[0].links if link.rel == "via")
+    assert via == "https://xn--bcher-kva.example/Nachricht%20%C3%BCber%20B%C3%BCndnis"

@@ -49,7 +49,7 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]
     port = listener.getsockname()[1]
     site = DEPLOY_CONFIG.read_text()
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
-    site = site.replace("root /srv/syndicator/public;", f"root {root};")
+    site = site.replace("root /var/www/syndicator;", f"root {root};")
     assert str(root) in site and f"127.0.0.1:{port}" in site
     (base / "site.conf").write_text(site)
     temp = " ".join(

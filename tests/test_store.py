@@ -215,3 +215,17 @@ def test_unusable_path_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("a file where a folder should be")
     with pytest.raises(StoreError, match="cannot open database"):
         Store.open(blocker / "x.db")
+
+
+def test_signature_from_an_older_matcher_is_recomputed(store: Store) -> None:
+    """A stored signature the matcher no longer reads is rebuilt, and matching still works."""
+    original = article("o", "https://www.war.gov/News/Article/1")
+    save(store, "dod", original)
+    store.db.execute("update articles set signature = ? where id = ?", ['{"v": 0}', "o"])
+    copy = article(
+        "c", "https://rep.example.com/copy/", original_url="https://www.war.gov/News/Article/1"
+    )
+    save(store, "rep", copy)
+    assert store.article("c").story_id == "o"  # type: ignore[union-attr]
+    (row,) = store.db.query("select signature from articles where id = 'o'")
+    assert row["signature"] != '{"v": 0}'

@@ -197,6 +197,31 @@ def test_short_texts_also_need_agreeing_titles() -> None:
     assert match(signature(a), signature(c)) is None
 
 
+def test_an_excerpt_merges_with_the_full_story() -> None:
+    """The opening paragraphs of a story (a feed summary) are one story with the full text."""
+    paragraphs = DOD_SCM.content_text.split("\n\n")
+    excerpt = article("\n\n".join([*paragraphs[:2], "Read more"]), "https://e.example/1-x")
+    excerpt = replace(excerpt, title=DOD_SCM.title, is_partial=True)
+    reason = match(signature(excerpt), signature(DOD_SCM))
+    assert reason is not None and reason.startswith("opens as the other")
+    assert set(lookup_keys(text_only(excerpt))) & set(lookup_keys(text_only(DOD_SCM)))
+
+
+def test_an_excerpt_under_another_title_is_not_merged() -> None:
+    """An excerpt needs the story's title too: an opening alone proves little."""
+    paragraphs = DOD_SCM.content_text.split("\n\n")
+    excerpt = article("\n\n".join(paragraphs[:2]), "https://e.example/2-y", title="Weekly wrap")
+    assert match(signature(excerpt), signature(DOD_SCM)) is None
+
+
+def test_the_opening_of_one_templated_release_is_not_an_excerpt_of_another() -> None:
+    """Two readouts open alike; the opening of one is not an excerpt of the other."""
+    one, two = CORPUS["readout-1"].article, CORPUS["readout-2"].article
+    opening = " ".join(two.content_text.split()[:45])
+    excerpt = replace(two, url="https://e.example/3-z", content_text=opening)
+    assert match(text_only(excerpt), text_only(one)) is None
+
+
 def test_empty_and_tiny_texts_do_not_crash_or_match() -> None:
     """Articles with no text give a signature, URL keys only, and no text match."""
     a = article("", "https://a.example/2024/10/30/empty")

@@ -184,6 +184,14 @@ def test_looks_like_article_rejects_sites_sections_and_listings(url: str | None)
     assert not looks_like_article(url)
 
 
+def test_looks_like_article_for_a_page_we_fetched() -> None:
+    """A fetched article's own short path counts; its site's home and listings still do not."""
+    assert not looks_like_article("https://example.com/news/story")
+    assert looks_like_article("https://example.com/news/story", known_page=True)
+    for url in ("https://example.com/", "https://example.com/tag/x", "https://example.com/2024/"):
+        assert not looks_like_article(url, known_page=True)
+
+
 def test_strip_tracking_keeps_other_parameters_in_order() -> None:
     """Tracking parameters go; the others stay in their order."""
     url = "https://example.com/a?b=2&utm_source=x&a=1&_ga=3"
@@ -218,3 +226,21 @@ def test_stable_id_prefers_url_then_guid_then_title() -> None:
     by_title = stable_id(url=None, guid=None, title=" T ", published=when)
     assert by_title == stable_id(url=None, guid=None, title="t", published=when)
     assert len({by_url, by_guid, by_title}) == 3
+
+
+def test_article_ids_are_frozen() -> None:
+    """Published ids never change: these values must stay exactly as they are."""
+    from datetime import UTC, datetime
+
+    from syndicator.urls import stable_id
+
+    dod = "https://www.defense.gov/News/Article/Article/123/story-slug/?utm_source=x"
+    assert stable_id(url=dod, guid=None, title="", published=None) == "a6302c0339227579c7c63f98"
+    war = "https://war.gov/News/Article/Article/123/story-slug"
+    assert stable_id(url=war, guid=None, title="", published=None) == "a6302c0339227579c7c63f98"
+    guid = "tag:army.mil,2025:1"
+    assert stable_id(url=None, guid=guid, title="", published=None) == "ef29cde33def9b5dab25e42b"
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    assert (
+        stable_id(url=None, guid=None, title="Title", published=when) == "25193a2118112a50603d4763"
+    )

@@ -7,61 +7,61 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from ..config import load_config
 from ..errors import SyndicatorError
-from ..models import Config, RunReport
+from ..models import Channel, Config, RunReport, StoredArticle
+from ..pipeline import run_pass
+from ..report import format_report
+from ..runtime import open_services
+from ..serve import StaticServer, make_server
 from .expected import EXPECTED
 from .server import SampleSite
 
-# Written into the demo folder so a later run knows the folder is its own to reset.
+# Written into the demo folder so that a later run knows the folder is its own to reset.
 MARKER = ".syndicator-demo"
-_DEMO_FILES = ("sources.yaml", "syndicator.db", "syndicator.db-wal", "syndicator.db-shm")
-_OUTPUT_DIR = "public"
+OUTPUT_DIR = "public"
+DATABASE = "syndicator.db"
+_DEMO_FILES = ("sources.yaml", DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm")
+_SHOWN_STORIES = 50
 
 
 def run_demo(folder: Path, *, port: int, serve: bool, echo: Callable[[str], None]) -> None:
     """Start the sample site, run one pass into `folder`, then serve `folder/public` until Ctrl-C.
 
-    The sample site's ports change on every run, so the folder starts afresh each time
-    (only a folder the demo made itself, or an empty one, is used).
+    The sample site's ports change on every run, so the folder starts afresh each time;
+    only an empty folder or one an earlier demo made is used.
     """
-    # Imported here so that importing the sample site alone (as tests and the worker
-    # test do) does not load the pipeline, the fetcher and the publisher.
-    from ..config import load_config
-    from ..report import format_report
-    from ..serve import make_server
-
-    _prepare(folder)
-    output = folder / _OUTPUT_DIR
-    output.mkdir(exist_ok=True)
+    prepare_folder(folder)
+    output = folder / OUTPUT_DIR
+    output.mkdir()
     with SampleSite() as site:
-        # Bind the result's port before the pass, so a busy port fails fast and port 0
-        # (any free port) is known in time for base_url and every self link.
-        server = make_server(output, host="127.0.0.1", port=port) if serve else None
+        # Bind the result's port before the pass: a busy port fails at once, and port 0
+        # (any free port) is known in time for base_url, which every self link uses.
+        server = _bind(output, port) if serve else None
         try:
-            shown_port = server.server_port if server is not None else port
-            base_url = f"http://127.0.0.1:{shown_port}/"
+            base_url = f"http://127.0.0.1:{server.port if server else port}/"
             config_path = folder / "sources.yaml"
-            config_path.write_text(
-                site.sources_yaml(base_url=base_url, output_dir=_OUTPUT_DIR), encoding="utf-8"
+            yaml_text = site.sources_yaml(
+                base_url=base_url, database=DATABASE, output_dir=OUTPUT_DIR
             )
-            echo(f"Sample site (fictional news sites on 127.0.0.1), configured in {config_path}:")
+            config_path.write_text(yaml_text, encoding="utf-8")
+            echo(f"Sample site: fictional news sites on 127.0.0.1 (sources in {config_path})")
             for name, url in site.urls.items():
                 echo(f"  {name:<12} {url}")
-            config = load_config(config_path)
-            echo("Running one pass over the sample site...")
-            echo(format_report(_one_pass(config), config))
-            echo(f"Wrote {config.database} and {config.output_dir}/")
-            if server is None:
-                return
             echo("")
+            config = load_config(config_path)
+            report, stories = _one_pass(config)
+            echo(format_report(report, config))
+            echo("")
+            for line in story_lines(stories):
+                echo(line)
+            if server is None:
+                echo(f"Database {config.database}; published files in {config.output_dir}")
+                return
             echo("Open:")
-            for label, path in _links(site):
-                echo(
-                    f"  {label:<22} {base_url}{path}"
-                    if "://" not in path
-                    else f"  {label:<22} {path}"
-                )
-            echo("Serving until Ctrl-C.")
+            for label, url in _links(site, base_url):
+                echo(f"  {label:<24} {url}")
+            echo(f"Serving {config.output_dir} until Ctrl-C.")
             try:
                 server.serve_forever()
             except KeyboardInterrupt:
@@ -71,44 +71,65 @@ def run_demo(folder: Path, *, port: int, serve: bool, echo: Callable[[str], None
                 server.server_close()
 
 
-def _one_pass(config: Config) -> RunReport:
-    from ..pipeline import run_pass
-    from ..runtime import open_services
+def _bind(output: Path, port: int) -> StaticServer:
+    try:
+        return make_server(output, host="127.0.0.1", port=port)
+    except OSError as exc:
+        raise SyndicatorError(
+            f"cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}); "
+            "choose another --port (0 picks a free one)"
+        ) from exc
 
-    async def go() -> RunReport:
-        # workers=0: extract inline; a process pool would cost more than it saves here.
+
+def _one_pass(config: Config) -> tuple[RunReport, list[StoredArticle]]:
+    """One pass over every source, and the stories it published (newest first)."""
+
+    async def go() -> tuple[RunReport, list[StoredArticle]]:
+        # workers=0: extract inline; starting a process pool costs more than it saves here.
         async with open_services(config, workers=0) as services:
-            return await run_pass(services)
+            report = await run_pass(services)
+            return report, services.store.recent(Channel("all"), _SHOWN_STORIES)
 
     return asyncio.run(go())
 
 
-def _links(site: SampleSite) -> list[tuple[str, str]]:
+def story_lines(stories: list[StoredArticle]) -> list[str]:
+    """Say which stories were found in more than one place and folded into one item."""
+    merged = [stored for stored in stories if stored.appearances]
+    lines = [f"{len(stories)} stories published; {len(merged)} also appeared elsewhere:"]
+    for stored in merged:
+        article = stored.article
+        credit = article.original_publisher or stored.source_id
+        lines.append(f'  "{article.title}", credited to {credit}')
+        lines.extend(f"    also at {seen.source_name}: {seen.url}" for seen in stored.appearances)
+    return [*lines, ""]
+
+
+def _links(site: SampleSite, base_url: str) -> list[tuple[str, str]]:
     return [
-        ("the index page", "index.html"),
-        ("everything, Atom", "feeds/all.atom"),
-        ("everything, RSS", "feeds/all.rss"),
-        ("everything, JSON Feed", "feeds/all.json"),
-        ("all feeds, OPML", "feeds.opml"),
+        ("the index page", f"{base_url}index.html"),
+        ("everything, as Atom", f"{base_url}feeds/all.atom"),
+        ("everything, as RSS", f"{base_url}feeds/all.rss"),
+        ("everything, as JSON Feed", f"{base_url}feeds/all.json"),
+        ("every feed, as OPML", f"{base_url}feeds.opml"),
         ("the DoD original", site.url("dod", EXPECTED["original_path"])),
-        ("the ad-laden copy", site.url("republisher", EXPECTED["copy_path"])),
+        ("its ad-laden copy", site.url("republisher", EXPECTED["copy_path"])),
     ]
 
 
-def _prepare(folder: Path) -> None:
-    """Make `folder` an empty demo folder, clearing only what an earlier demo run wrote."""
+def prepare_folder(folder: Path) -> None:
+    """Make `folder` an empty demo folder, removing only what an earlier demo run wrote."""
     if folder.exists() and not folder.is_dir():
         raise SyndicatorError(f"{folder} is not a folder")
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / MARKER
-    if not marker.exists():
-        if any(folder.iterdir()):
-            raise SyndicatorError(
-                f"{folder} is not empty and was not made by `syndicator demo`; "
-                "choose another folder with --dir"
-            )
-    else:
+    if marker.exists():
         for name in _DEMO_FILES:
             (folder / name).unlink(missing_ok=True)
-        shutil.rmtree(folder / _OUTPUT_DIR, ignore_errors=True)
-    marker.write_text("This folder is written by `syndicator demo` and reset on each run.\n")
+        shutil.rmtree(folder / OUTPUT_DIR, ignore_errors=True)
+    elif any(folder.iterdir()):
+        raise SyndicatorError(
+            f"{folder} is not empty and was not made by `syndicator demo`; "
+            "choose another folder with --dir"
+        )
+    marker.write_text("Written by `syndicator demo`, which resets this folder on each run.\n")

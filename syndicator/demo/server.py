@@ -1,49 +1,30 @@
 """Serve the bundled sample site: four small news sites, each on its own loopback port.
 
-The files under `site/<name>/` are served at the root of that site's port. Text files
-are templates: `{{dod}}`, `{{republisher}}`, `{{army}}` and `{{tradepress}}` become the
-sites' base URLs once their ports are known, so cross-site links (a republished copy
-crediting the DoD original) are real absolute URLs. Every response carries a stable
-ETag and Last-Modified and honours conditional requests, like a well-run news site.
+Every response carries a stable ETag and Last-Modified and honours conditional
+requests (304), gzip and HEAD, like a well-run news site; tests can edit a file or make
+a path fail, and every request is recorded. This is not `syndicator.serve`: that one
+serves our own output folder from disk, while this one plays third-party sites, with
+their odd URLs and content types, from templates held in memory.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
-import re
 import socket
 import threading
-import tomllib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib.resources import files
-from importlib.resources.abc import Traversable
-from pathlib import PurePosixPath
 from types import MappingProxyType, TracebackType
 from typing import Any
 from urllib.parse import quote, unquote
 
-SITE_NAMES = ("dod", "republisher", "army", "tradepress")
+from .files import SITE_NAMES, ServedFile, load_site_files, render_placeholders, site_root
 
-# Content types by file suffix; sites.toml overrides them per path (feeds with odd names).
-CONTENT_TYPES = {
-    "": "text/html; charset=utf-8",  # army.mil-style article URLs have no suffix
-    ".html": "text/html; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".xml": "application/xml; charset=utf-8",
-    ".json": "application/json",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".svg": "image/svg+xml",
-}
-_TEXT_TYPES = ("text/", "application/", "image/svg+xml")
-_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 # Each edit moves a file's Last-Modified on by this much: deterministic, never the wall clock.
 EDIT_STEP = timedelta(minutes=1)
 
@@ -57,24 +38,6 @@ class RequestRecord:
     path: str  # as requested, with the query string
     status: int
     headers: Mapping[str, str]  # request headers, names lower-cased
-
-
-@dataclass(frozen=True, slots=True)
-class ServedFile:
-    """One file as the site serves it now."""
-
-    body: bytes
-    content_type: str
-    last_modified: datetime
-    edits: int = 0
-    tag: str = field(init=False)  # the ETag's opaque value: a hash of the body
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "tag", hashlib.sha256(self.body).hexdigest()[:20])
-
-    @property
-    def is_text(self) -> bool:
-        return self.content_type.startswith(_TEXT_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +149,6 @@ class SampleSite:
                 served,
                 body=text.replace(old, new).encode("utf-8"),
                 last_modified=served.last_modified + EDIT_STEP,
-                edits=served.edits + 1,
             )
 
     def fail(self, site: str, path: str, status: int, *, retry_after: int | None = None) -> None:
@@ -295,7 +257,10 @@ _ERROR_PAGE = (
 def _error_response(
     status: int, retry_after: int | None, *, extra: Mapping[str, str] | None = None
 ) -> Response:
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:  # an unassigned code such as 599
+        phrase = "Error"
     headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
@@ -307,56 +272,6 @@ def _route(target: str) -> str:
     """The decoded path of a request target or path, without its query or fragment."""
     path = unquote(target.partition("#")[0].partition("?")[0]) or "/"
     return path if path.startswith("/") else "/" + path
-
-
-# --- loading the site's files ----------------------------------------------------------
-
-
-def site_root() -> Traversable:
-    return files("syndicator.demo") / "site"
-
-
-def render_placeholders(text: str, values: Mapping[str, str]) -> str:
-    """Fill `{{name}}` placeholders; an unknown name is a bug in the site's files."""
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in values:
-            raise KeyError(f"unknown placeholder {{{{{name}}}}}")
-        return values[name]
-
-    return _PLACEHOLDER.sub(fill, text)
-
-
-def load_site_files(urls: Mapping[str, str]) -> dict[str, dict[str, ServedFile]]:
-    """Every site's files, rendered for these base URLs, keyed by URL path."""
-    root = site_root()
-    manifest: dict[str, Any] = tomllib.loads((root / "sites.toml").read_text(encoding="utf-8"))
-    sites: dict[str, dict[str, ServedFile]] = {}
-    for name in SITE_NAMES:
-        settings = manifest[name]
-        overrides: Mapping[str, str] = settings.get("content_types", {})
-        last_modified: datetime = settings["last_modified"].astimezone(UTC)
-        served: dict[str, ServedFile] = {}
-        for path, resource in _walk(root / name, PurePosixPath("/")):
-            url_path = str(path)
-            content_type = overrides.get(url_path) or CONTENT_TYPES.get(path.suffix)
-            if content_type is None:
-                raise ValueError(f"no content type for {name}{url_path}")
-            body = resource.read_bytes()
-            if content_type.startswith(_TEXT_TYPES):
-                body = render_placeholders(body.decode("utf-8"), urls).encode("utf-8")
-            served[url_path] = ServedFile(body, content_type, last_modified)
-        sites[name] = served
-    return sites
-
-
-def _walk(folder: Traversable, path: PurePosixPath) -> Iterator[tuple[PurePosixPath, Traversable]]:
-    for child in sorted(folder.iterdir(), key=lambda item: item.name):
-        if child.is_dir():
-            yield from _walk(child, path / child.name)
-        else:
-            yield path / child.name, child
 
 
 # --- the HTTP servers ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import nh3
 from lxml.html import fragment_fromstring
@@ -72,6 +73,7 @@ _WHITESPACE = re.compile(r"\s+")
 _LOOKS_LIKE_MARKUP = re.compile(
     r"</?[A-Za-z][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);"
 )
+_ABSOLUTE_WEB_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
 _SRCSET_CANDIDATE = re.compile(r"\s*([^\s,]+)(\s+[^,]+)?\s*(?:,|$)")
 
 
@@ -115,6 +117,29 @@ def excerpt(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
+# Characters a URL may carry unescaped (RFC 3986 reserved and unreserved, and `%` so
+# existing escapes survive); anything else, a space or a non-ASCII letter, is escaped.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def web_url(url: str | None) -> str | None:
+    """An absolute http(s) URL fit for a feed: no control characters, spaces or raw
+    non-ASCII (an internationalised host becomes its IDNA form); None otherwise."""
+    if not url:
+        return None
+    parts = urlsplit(clean_text(url).strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    netloc = parts.netloc
+    if not netloc.isascii():
+        try:
+            netloc = netloc.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    path, query, fragment = (quote(part, safe=_URL_SAFE) for part in parts[2:])
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, fragment))
+
+
 def feed_html(markup: str, base_url: str | None) -> str:
     """Content HTML that passes the feed rules: allowlisted, absolute URLs, clean text."""
     if not markup.strip():
@@ -129,7 +154,7 @@ def feed_html(markup: str, base_url: str | None) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return cleaned.strip()
+    return clean_text(cleaned).strip()  # attribute values rewritten above are text too
 
 
 def _url_rewriter(base_url: str | None) -> Callable[[str, str, str], str | None]:
@@ -137,6 +162,8 @@ def _url_rewriter(base_url: str | None) -> Callable[[str, str, str], str | None]
 
     def rewrite(element: str, attribute: str, value: str) -> str | None:
         if attribute in URL_ATTRIBUTES:
+            if _ABSOLUTE_WEB_URL.match(value):
+                return value  # the cleaner already made most URLs absolute: skip urljoin
             return absolutize(value, base_url)
         if attribute == "srcset":
             return _absolute_srcset(value, base_url)

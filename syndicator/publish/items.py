@@ -7,6 +7,7 @@ visible credit line; readers do not show RSS `<source>` or Atom `via` links.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,11 +15,14 @@ from html import escape
 
 from ..models import Appearance, PublishMode, Source, StoredArticle
 from ..urls import identity_key, registered_host, strip_tracking
-from .hygiene import clean_text, excerpt, feed_html, plain_text
+from .hygiene import excerpt, feed_html, plain_text, web_url
 
 # Article ids are hex digests; readers want an IRI, so each id maps to a name-based
 # UUID in a namespace of our own: same article id, same item id, for ever.
 ITEM_ID_NAMESPACE = uuid.UUID("5d0c1b6e-3f0a-5c9e-9f53-6b1c9a1f0d42")
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def item_id(article_id: str) -> str:
@@ -59,28 +63,41 @@ class FeedItem:
     appearances: tuple[Appearance, ...] = ()
 
 
-def prepare_item(stored: StoredArticle, source: Source | None, *, summary_chars: int) -> FeedItem:
-    """The shared publishable form of one stored article.
+def prepare_item(
+    stored: StoredArticle, source: Source | None, *, summary_chars: int
+) -> FeedItem | None:
+    """The shared publishable form of one stored article; None without a usable link.
 
     `source` is None when the article's source left the configuration; such items are
     published in summary form, the cautious choice for content we no longer vouch for.
     """
     article = stored.article
-    link = strip_tracking(article.url)
+    link = web_url(strip_tracking(article.url))
+    if link is None:
+        return None  # nothing for a reader to open; the fetcher never stores such URLs
     mode: PublishMode = source.publish if source is not None else "summary"
-    source_name = plain_text(source.name) if source is not None else stored.source_id
+    source_name = plain_text(source.name if source is not None else stored.source_id)
     original = _credit(article.original_url, article.original_publisher, link)
+    # Other places the story ran, less this page and the original already credited.
+    named = {identity_key(link)} | ({identity_key(original.url)} if original else set())
     appearances = tuple(
-        Appearance(app.source_id, plain_text(app.source_name) or app.source_id, app.url)
+        Appearance(app.source_id, plain_text(app.source_name) or app.source_id, url)
         for app in stored.appearances
-        if _is_web_url(app.url) and identity_key(app.url) != identity_key(link)
+        if (url := web_url(app.url)) is not None and identity_key(url) not in named
     )
-    summary_text = excerpt(plain_text(article.summary or article.content_text), summary_chars)
-    credit = credit_html(original, appearances)
-    summary_html = (f"<p>{escape(summary_text)}</p>" if summary_text else "") + credit
+    # Only the start of the text can reach the excerpt; a margin covers stripped markup.
+    text = (article.summary or article.content_text)[: summary_chars * 4]
+    summary_text = excerpt(plain_text(text), summary_chars)
+    # Every item names who published it first (DESIGN §3), the original itself included:
+    # readers do not show <source>, so the visible line is the credit subscribers see.
+    publisher = article.original_publisher or (source.publisher if source else None)
+    credit = credit_html(
+        original or Credit(link, plain_text(publisher or "") or source_name), appearances
+    )
+    summary_html = (f"<p>{escape(summary_text, quote=False)}</p>" if summary_text else "") + credit
     content_html = None
     if mode == "full":
-        body = feed_html(article.content_html, article.url)
+        body = feed_html(article.content_html, link)
         content_html = (body + credit) if body else None
     title = plain_text(article.title) or summary_text[:80] or "Untitled"
     published = _utc(stored.date)
@@ -100,9 +117,9 @@ def prepare_item(stored: StoredArticle, source: Source | None, *, summary_chars:
         summary_text=summary_text,
         summary_html=summary_html,
         content_html=content_html,
-        tags=tuple(dict.fromkeys(clean_text(tag) for tag in article.tags if tag.strip())),
-        image=article.image if article.image and _is_web_url(article.image) else None,
-        language=article.language,
+        tags=tuple(dict.fromkeys(tag for tag in map(plain_text, article.tags) if tag)),
+        image=web_url(article.image),
+        language=_language_tag(article.language),
         original=original,
         appearances=appearances,
     )
@@ -110,12 +127,10 @@ def prepare_item(stored: StoredArticle, source: Source | None, *, summary_chars:
 
 def _credit(original_url: str | None, publisher: str | None, link: str) -> Credit | None:
     """A credit only for a real republication: an original that is not this page."""
-    if not original_url or not _is_web_url(original_url):
+    url = web_url(strip_tracking(original_url or ""))
+    if url is None or identity_key(url) == identity_key(link):
         return None
-    if identity_key(original_url) == identity_key(link):
-        return None
-    name = plain_text(publisher or "") or registered_host(original_url)
-    return Credit(strip_tracking(original_url), name)
+    return Credit(url, plain_text(publisher or "") or registered_host(url))
 
 
 def credit_html(original: Credit | None, appearances: tuple[Appearance, ...]) -> str:
@@ -134,8 +149,11 @@ def credit_html(original: Credit | None, appearances: tuple[Appearance, ...]) ->
     return "".join(lines)
 
 
-def _is_web_url(url: str) -> bool:
-    return url.startswith(("http://", "https://"))
+def _language_tag(value: str | None) -> str | None:
+    """A BCP 47-looking language tag, or None: the value comes from a hostile page."""
+    if value and _LANGUAGE_TAG.fullmatch(value.strip()):
+        return value.strip()
+    return None
 
 
 def _utc(moment: datetime) -> datetime:

@@ -31,7 +31,8 @@ def render_json(document: FeedDocument) -> bytes:
     if document.hub:
         feed["hubs"] = [{"type": "WebSub", "url": document.hub}]
     feed["items"] = [_item(entry) for entry in document.entries]
-    text = json.dumps(feed, ensure_ascii=False, indent=2)
+    # One line: json's C encoder only runs without indent, and feeds are read by machines.
+    text = json.dumps(feed, ensure_ascii=False)
     return (text + "\n").encode("utf-8")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from importlib.resources import files
 
@@ -19,7 +20,7 @@ from .. import __version__
 from ..models import Source
 from .channels import FEED_FORMATS, FORMAT_NAMES, MEDIA_TYPES, channel_anchor
 from .document import FeedDocument
-from .hygiene import excerpt
+from .hygiene import excerpt, plain_text, web_url
 
 STYLESHEET_PATH = "style.css"
 HEADLINE_CHARS = 240
@@ -47,15 +48,30 @@ class ChannelView:
     tags: tuple[str, ...] = ()
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def display_date(moment: datetime) -> str:
+    """`30 Oct 2024`, whatever the process locale (strftime's %b follows it)."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def iso_date(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("syndicator", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["display_date"] = display_date
+    environment.filters["iso_date"] = iso_date
+    return environment
 
 
 def stylesheet() -> bytes:
@@ -89,6 +105,7 @@ def render_index(
             language=language,
             combined=_view(combined, None),
             headlines=headlines,
+            updated=combined.updated,
             sources=[view for view in views if view.anchor.startswith("source-")],
             tags=[view for view in views if view.anchor.startswith("tag-")],
             all_views=[_view(combined, None), *views],
@@ -105,13 +122,14 @@ def _view(document: FeedDocument, source: Source | None) -> ChannelView:
     feeds = tuple(
         FeedLink(FORMAT_NAMES[fmt], MEDIA_TYPES[fmt], document.urls[fmt]) for fmt in FEED_FORMATS
     )
-    name = source.name if source is not None else (channel.key or document.title)
+    # Names come from sources.yaml: trusted, but cleaned like everything else we print.
+    name = plain_text(source.name if source is not None else (channel.key or document.title))
     return ChannelView(
         anchor=channel_anchor(channel),
         name=name,
         title=document.title,
         count=len(document.entries),
         feeds=feeds,
-        homepage=source.homepage if source is not None else None,
+        homepage=web_url(source.homepage) if source is not None else None,
         tags=source.tags if source is not None else (),
     )

@@ -75,16 +75,12 @@ def build_documents(
     for channel in channels:
         if channel.kind == "source":
             chosen = select_items(by_slug.get(channel.slug, ()), limit)
-            entries = tuple(ChannelEntry(items.get(stored)) for stored in chosen)
-            documents[channel.slug] = _document(config, channel, entries)
+            documents[channel.slug] = _document(config, channel, items.entries(chosen))
     origins = {doc.channel.key: _origin(doc) for doc in documents.values()}
     for channel in channels:
         if channel.kind != "source":
             chosen = select_items(by_slug.get(channel.slug, ()), limit)
-            entries = tuple(
-                ChannelEntry(item, origins.get(item.source_id)) for item in map(items.get, chosen)
-            )
-            documents[channel.slug] = _document(config, channel, entries)
+            documents[channel.slug] = _document(config, channel, items.entries(chosen, origins))
     return [documents[channel.slug] for channel in channels]
 
 
@@ -94,15 +90,22 @@ class _ItemCache:
     def __init__(self, sources: Mapping[str, Source], summary_chars: int) -> None:
         self._sources = sources
         self._summary_chars = summary_chars
-        self._items: dict[StoredArticle, FeedItem] = {}
+        self._items: dict[StoredArticle, FeedItem | None] = {}
 
-    def get(self, stored: StoredArticle) -> FeedItem:
-        item = self._items.get(stored)
-        if item is None:
+    def get(self, stored: StoredArticle) -> FeedItem | None:
+        if stored not in self._items:
             source = self._sources.get(stored.source_id)
-            item = prepare_item(stored, source, summary_chars=self._summary_chars)
-            self._items[stored] = item
-        return item
+            self._items[stored] = prepare_item(stored, source, summary_chars=self._summary_chars)
+        return self._items[stored]
+
+    def entries(
+        self, chosen: Iterable[StoredArticle], origins: Mapping[str, OriginFeed] | None = None
+    ) -> tuple[ChannelEntry, ...]:
+        """The channel's entries; an entry copied from a source feed names it (atom:source)."""
+        items = [item for item in map(self.get, chosen) if item is not None]
+        return tuple(
+            ChannelEntry(item, origins.get(item.source_id) if origins else None) for item in items
+        )
 
 
 def _document(config: Config, channel: Channel, entries: Iterable[ChannelEntry]) -> FeedDocument:

@@ -17,22 +17,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlite_utils import Database
-from sqlite_utils.db import NotFoundError
 
 from .. import stories
 from ..errors import StoreError
 from ..models import (
-    Appearance,
     Article,
-    Channel,
     Entry,
     RobotsRecord,
     Source,
     SourceState,
     SourceUpdate,
-    StoredArticle,
     Validators,
 )
+from .reading import Reading
 from .rows import article_from_row, article_row, state_from_row, state_row, to_datetime, to_text
 from .schema import MIGRATIONS
 
@@ -56,7 +53,7 @@ class SaveResult:
     unchanged: int = 0
 
 
-class Store:
+class Store(Reading):
     """Open with `Store.open(path)`; close when done (or use as a context manager)."""
 
     def __init__(self, db: Database) -> None:
@@ -302,21 +299,36 @@ class Store:
         )
 
     def _find_story(self, sig: stories.StorySignature) -> str | None:
-        """The story of the first stored article the matcher says is the same story."""
+        """The story of the stored article the matcher says is the same story.
+
+        Candidates share lookup keys; those sharing the most, then the newest, are tried
+        first, so templated releases that share many keys cannot crowd out a true match.
+        """
         keys = stories.lookup_keys(sig)
         if not keys:
             return None
         marks = ",".join("?" * len(keys))
         rows = self.db.query(
-            f"select distinct a.story_id, a.signature from story_keys k "  # noqa: S608
+            f"select a.*, count(*) as shared from story_keys k "  # noqa: S608
             f"join articles a on a.id = k.article_id where k.key in ({marks}) "
-            f"order by a.first_seen, a.id limit 200",
+            f"group by a.id order by shared desc, a.first_seen desc, a.id limit 200",
             list(keys),
         )
         for row in rows:
-            if stories.match(sig, stories.StorySignature.from_text(row["signature"])):
+            if stories.match(sig, self._signature(row)):
                 return str(row["story_id"])
         return None
+
+    def _signature(self, row: dict[str, Any]) -> stories.StorySignature:
+        """A stored signature; one from an older matcher version is recomputed and saved."""
+        try:
+            return stories.StorySignature.from_text(row["signature"] or "")
+        except ValueError:
+            article = article_from_row(row)
+            fresh = stories.signature(article)
+            self.db.table("articles").update(article.id, {"signature": fresh.to_text()})
+            self._index_story_keys(article, fresh)
+            return fresh
 
     def _refresh_story(self, story_id: str, now: datetime) -> None:
         """Pick the copy to publish again, and date the story by it."""
@@ -341,45 +353,6 @@ class Store:
             pk="id",
         )
 
-    # --- reading ------------------------------------------------------------------------
-
-    def recent(self, channel: Channel, limit: int) -> list[StoredArticle]:
-        """Newest first: one item per story for `all` and tags, every own article for a source."""
-        if channel.kind == "source":
-            rows = self.db.query(
-                "select a.*, a.changed_at as story_changed_at from articles a "
-                "where a.hidden = 0 and a.id in (select article_id from entries "
-                "where source_id = ?) order by a.date desc, a.id limit ?",
-                [channel.key, limit],
-            )
-        elif channel.kind == "tag":
-            rows = self.db.query(
-                _STORY_SELECT  # noqa: S608 (constant text; values are bound parameters)
-                + "and exists (select 1 from articles m, json_each(m.tags) t "
-                "where m.story_id = s.id and t.value = ?) order by s.date desc, s.id limit ?",
-                [channel.key, limit],
-            )
-        else:
-            rows = self.db.query(_STORY_SELECT + "order by s.date desc, s.id limit ?", [limit])
-        return self._stored(list(rows))
-
-    def between(self, start: datetime, end: datetime, limit: int) -> list[StoredArticle]:
-        """One item per story dated in [start, end), newest first (for digests)."""
-        rows = self.db.query(
-            _STORY_SELECT + "and s.date >= ? and s.date < ? order by s.date desc, s.id limit ?",
-            [to_text(start), to_text(end), limit],
-        )
-        return self._stored(list(rows))
-
-    def search(self, query: str, limit: int = 20) -> list[StoredArticle]:
-        """Full-text search over titles and article text, best match first."""
-        rows = self.db.table("articles").search(query, limit=limit, quote=True)
-        return self._stored([{**row, "story_changed_at": row["changed_at"]} for row in rows])
-
-    def article(self, article_id: str) -> StoredArticle | None:
-        row = self._get("articles", article_id)
-        return self._stored([{**row, "story_changed_at": row["changed_at"]}])[0] if row else None
-
     def set_hidden(self, article_id: str, hidden: bool) -> bool:
         """Hide an article (or show it again) in every published output; False if unknown."""
         with self._writing():
@@ -388,61 +361,7 @@ class Store:
             )
         return cursor.rowcount > 0
 
-    def log(self, limit: int = 50, source_id: str | None = None) -> list[dict[str, Any]]:
-        where, params = ("where source_id = ?", [source_id]) if source_id else ("", [])
-        return list(
-            self.db.query(
-                f"select * from fetch_log {where} order by id desc limit ?",  # noqa: S608
-                [*params, limit],
-            )
-        )
-
-    def states(self) -> list[SourceState]:
-        rows = self.db.query("select * from source_state order by source_id")
-        return [state_from_row(row["source_id"], row) for row in rows]
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "articles": self.db.table("articles").count,
-            "stories": self.db.table("stories").count,
-            "fetches": self.db.table("fetch_log").count,
-        }
-
-    def _stored(self, rows: list[dict[str, Any]]) -> list[StoredArticle]:
-        stored = []
-        for row in rows:
-            appearances = tuple(
-                Appearance(other["source_id"], other["name"] or other["source_id"], other["url"])
-                for other in self.db.query(
-                    "select m.source_id, m.url, s.name from articles m "
-                    "left join sources s on s.id = m.source_id "
-                    "where m.story_id = ? and m.id != ? and m.hidden = 0 order by m.first_seen",
-                    [row["story_id"], row["id"]],
-                )
-            )
-            first_seen = to_datetime(row["first_seen"])
-            changed = max(row["changed_at"], row["story_changed_at"] or "")
-            changed_at = to_datetime(changed)
-            assert first_seen is not None and changed_at is not None
-            stored.append(
-                StoredArticle(
-                    article=article_from_row(row),
-                    source_id=row["source_id"],
-                    first_seen=first_seen,
-                    changed_at=changed_at,
-                    story_id=row["story_id"],
-                    appearances=appearances,
-                )
-            )
-        return stored
-
     # --- helpers ------------------------------------------------------------------------
-
-    def _get(self, table: str, key: Any) -> dict[str, Any] | None:
-        try:
-            return dict(self.db.table(table).get(key))
-        except NotFoundError:
-            return None
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -452,9 +371,3 @@ class Store:
                 yield
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to the database: {exc}") from exc
-
-
-_STORY_SELECT = (
-    "select a.*, s.changed_at as story_changed_at from stories s "
-    "join articles a on a.id = s.representative_id where a.hidden = 0 "
-)

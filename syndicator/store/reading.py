@@ -1,0 +1,115 @@
+"""The read side of the store: what publishing, digests, search and status ask for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+from ..models import Appearance, Channel, SourceState, StoredArticle
+from .rows import article_from_row, state_from_row, to_datetime, to_text
+
+
+class Reading:
+    """Queries over the articles and stories; `Store` adds the writing."""
+
+    db: Database
+
+    def _get(self, table: str, key: Any) -> dict[str, Any] | None:
+        try:
+            return dict(self.db.table(table).get(key))
+        except NotFoundError:
+            return None
+
+    def recent(self, channel: Channel, limit: int) -> list[StoredArticle]:
+        """Newest first: one item per story for `all` and tags, every own article for a source."""
+        if channel.kind == "source":
+            rows = self.db.query(
+                "select a.*, a.changed_at as story_changed_at from articles a "
+                "where a.hidden = 0 and a.id in (select article_id from entries "
+                "where source_id = ?) order by a.date desc, a.id limit ?",
+                [channel.key, limit],
+            )
+        elif channel.kind == "tag":
+            rows = self.db.query(
+                _STORY_SELECT  # noqa: S608 (constant text; values are bound parameters)
+                + "and exists (select 1 from articles m, json_each(m.tags) t "
+                "where m.story_id = s.id and t.value = ?) order by s.date desc, s.id limit ?",
+                [channel.key, limit],
+            )
+        else:
+            rows = self.db.query(_STORY_SELECT + "order by s.date desc, s.id limit ?", [limit])
+        return self._stored(list(rows))
+
+    def between(self, start: datetime, end: datetime, limit: int) -> list[StoredArticle]:
+        """One item per story dated in [start, end), newest first (for digests)."""
+        rows = self.db.query(
+            _STORY_SELECT + "and s.date >= ? and s.date < ? order by s.date desc, s.id limit ?",
+            [to_text(start), to_text(end), limit],
+        )
+        return self._stored(list(rows))
+
+    def search(self, query: str, limit: int = 20) -> list[StoredArticle]:
+        """Full-text search over titles and article text, best match first."""
+        rows = self.db.table("articles").search(query, limit=limit, quote=True)
+        return self._stored([{**row, "story_changed_at": row["changed_at"]} for row in rows])
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        row = self._get("articles", article_id)
+        return self._stored([{**row, "story_changed_at": row["changed_at"]}])[0] if row else None
+
+    def log(self, limit: int = 50, source_id: str | None = None) -> list[dict[str, Any]]:
+        where, params = ("where source_id = ?", [source_id]) if source_id else ("", [])
+        return list(
+            self.db.query(
+                f"select * from fetch_log {where} order by id desc limit ?",  # noqa: S608
+                [*params, limit],
+            )
+        )
+
+    def states(self) -> list[SourceState]:
+        rows = self.db.query("select * from source_state order by source_id")
+        return [state_from_row(row["source_id"], row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "articles": self.db.table("articles").count,
+            "stories": self.db.table("stories").count,
+            "fetches": self.db.table("fetch_log").count,
+        }
+
+    def _stored(self, rows: list[dict[str, Any]]) -> list[StoredArticle]:
+        stored = []
+        for row in rows:
+            appearances = tuple(
+                Appearance(other["source_id"], other["name"] or other["source_id"], other["url"])
+                for other in self.db.query(
+                    "select m.source_id, m.url, s.name from articles m "
+                    "left join sources s on s.id = m.source_id "
+                    "where m.story_id = ? and m.id != ? and m.hidden = 0 order by m.first_seen",
+                    [row["story_id"], row["id"]],
+                )
+            )
+            first_seen = to_datetime(row["first_seen"])
+            changed = max(row["changed_at"], row["story_changed_at"] or "")
+            changed_at = to_datetime(changed)
+            assert first_seen is not None and changed_at is not None
+            stored.append(
+                StoredArticle(
+                    article=article_from_row(row),
+                    source_id=row["source_id"],
+                    first_seen=first_seen,
+                    changed_at=changed_at,
+                    story_id=row["story_id"],
+                    appearances=appearances,
+                )
+            )
+        return stored
+
+
+_STORY_SELECT = (
+    "select a.*, s.changed_at as story_changed_at from stories s "
+    "join articles a on a.id = s.representative_id where a.hidden = 0 "
+)
