@@ -309,3 +309,20 @@ def test_captions_leave_the_text_but_a_wrapper_named_like_one_does_not() -> None
     assert "radar site at dawn" not in article.content_text
     assert "Photo: Staff" not in article.content_text
     assert "<figcaption>The radar site at dawn.</figcaption>" in article.content_html
+
+
+def test_image_controls_go_but_a_credit_link_named_view_original_stays() -> None:
+    """ "VIEW ORIGINAL" in a caption is an image control; in a credit line it is the credit."""
+    story = "".join(
+        f"<p>Paragraph {n} about engineers bridging a river at night.</p>" for n in range(5)
+    )
+    html = (
+        "<html><body><article><figure><img src='/b.jpg'><figcaption>Bridge crews at work. "
+        "<a class='view-original' href='/b-original.jpg'>VIEW ORIGINAL</a></figcaption></figure>"
+        f"{story}<p>This article first appeared on DoD News. "
+        "<a href='https://www.war.gov/News/Article/7/'>View original</a></p></article></body></html>"
+    )
+    article = extract_article(html, "https://copy.example/bridge")
+    assert "VIEW ORIGINAL" not in article.content_html
+    assert "Bridge crews at work." in article.content_html
+    assert article.original_url == "https://www.war.gov/News/Article/7/"

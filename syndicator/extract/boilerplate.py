@@ -146,7 +146,7 @@ BOILERPLATE_TEXT = re.compile(
         recommended(?:\s+for\s+you)?.{0,40}|
         (?:most\s+(?:read|popular|viewed|shared)|popular\s+(?:now|stories|posts)).{0,40}|
         (?:share|tweet|email|print|pin)(?:\s+(?:this|on|via)\b.{0,60})?|
-        click\s+to\s+(?:share|email|print).{0,60}|
+        click\s+to\s+(?:share|email|print|enlarge).{0,60}|
         follow\s+us\s+on\b.{0,80}|
         (?:sign\s+up|subscribe|register)\s+(?:for|to)\s+(?:our|the|a|free)\b.{0,160}|
         .{0,80}\bnewsletter\b.{0,80}(?:sign\s+up|subscribe|inbox|e-?mail\s+address).{0,80}|
@@ -180,6 +180,18 @@ SECTION_TITLE = re.compile(
         (?:also|more)\s+on\s+.{0,40}|elsewhere\s+on\b.{0,40}|what\s+to\s+read\s+next
     )[\s:.!…]*$"""
 )
+# Image controls ("VIEW ORIGINAL", "Enlarge"): removed inside figures and captions, or
+# when they link to an image file; elsewhere "View original" may be a credit's link.
+IMAGE_UI_TEXT = re.compile(
+    r"""(?ix)^(?:
+        (?:view|see)\s+(?:the\s+)?(?:original|full[\s-]?(?:size|screen|resolution|image)|
+            larger(?:\s+(?:image|photo|version))?|(?:photo\s+)?gallery|image|photo|slideshow)|
+        enlarge(?:\s+(?:this\s+)?(?:image|photo))?|
+        download\s+(?:the\s+)?(?:image|photo|high[\s-]res\w*(?:\s+\w+)?)
+    )$"""
+)
+IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|avif|tiff?)(?:[?#].*)?$")
+
 # Prompts that mean the page withholds the rest of the story.
 PAYWALL_TEXT = re.compile(
     r"(?i)(?:continue|keep)\s+reading\s+with\s+an?\b|already\s+a\s+subscriber|"

@@ -105,6 +105,8 @@ def _judge(
             return "section"
         if rules.BOILERPLATE_TEXT.fullmatch(text):
             return "boilerplate"
+        if rules.IMAGE_UI_TEXT.fullmatch(text) and _about_an_image(el):
+            return "boilerplate"
     if el.tag in ("li", "p", "dd", "td") and _annotated(stats):
         return None  # inside the article, an annotated link is part of a list it wrote
     if el.tag in ("ul", "ol"):
@@ -119,6 +121,17 @@ def _judge(
     ):
         return "links"
     return None
+
+
+def _about_an_image(el: HtmlElement) -> bool:
+    """In a figure or caption, or a link to an image file."""
+    if rules.IMAGE_FILE.search(el.get("href") or ""):
+        return True
+    return any(
+        ancestor.tag in ("figure", "figcaption")
+        or rules.CAPTION_CLASS.search(ancestor.get("class") or "") is not None
+        for ancestor in el.iterancestors()
+    )
 
 
 def _listing_after(heading: HtmlElement) -> HtmlElement | None:
