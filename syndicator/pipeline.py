@@ -25,7 +25,15 @@ from . import publish
 from .assemble import article_from_entry, merge_entry
 from .digest import Period, build_digest, period_bounds, render_digest, send_digest
 from .discover import discover
-from .errors import FetchError, ParseError, PublishError, RetryLater, RobotsDisallowed
+from .errors import (
+    FetchError,
+    ParseError,
+    PublishError,
+    RetryLater,
+    RobotsDisallowed,
+    StoreError,
+    SyndicatorError,
+)
 from .extract import extract_article
 from .fetch import Fetcher, next_attempt
 from .models import (
@@ -162,14 +170,36 @@ async def check_source(services: Services, source: Source, *, force: bool = Fals
     except RetryLater as exc:
         return _finish(services, work, now, state, failed=exc, next_check=now + exc.retry_after)
     except (FetchError, ParseError) as exc:
-        delay = next_attempt(
-            state.failures + 1,
-            interval=source.interval,
-            max_backoff=services.config.fetch.max_backoff,
-            rng=services.rng,
+        return _finish(
+            services,
+            work,
+            now,
+            state,
+            failed=exc,
+            next_check=now + _backoff(services, source, state),
         )
-        return _finish(services, work, now, state, failed=exc, next_check=now + delay)
+    except StoreError:
+        raise  # the pass itself cannot go on
+    except Exception as exc:  # a bug in one source's handling must not end the whole pass
+        log.exception("source %s: unexpected error", source.id)
+        return _finish(
+            services,
+            work,
+            now,
+            state,
+            failed=exc,
+            next_check=now + _backoff(services, source, state),
+        )
     return _finish(services, work, now, state, status=status, next_check=next_check)
+
+
+def _backoff(services: Services, source: Source, state: SourceState) -> timedelta:
+    return next_attempt(
+        state.failures + 1,
+        interval=source.interval,
+        max_backoff=services.config.fetch.max_backoff,
+        rng=services.rng,
+    )
 
 
 async def _process_entries(services: Services, work: _Work, entries: list[Entry]) -> None:
@@ -226,7 +256,15 @@ async def _article(
         publisher_hint=source.publisher,
     )
     loop = asyncio.get_running_loop()
-    article = await loop.run_in_executor(services.executor, extract)
+    try:
+        article = await loop.run_in_executor(services.executor, extract)
+    except Exception as exc:  # extract_article never raises; a broken worker process can
+        log.exception("extracting %s failed", entry.url)
+        work.failures.append(
+            Failure("extract", "internal", f"{type(exc).__name__}: {exc}", entry.url)
+        )
+        fallback = article_from_entry(entry, source, reason="extraction failed; will retry")
+        return _accept(fallback, entry, retry=True)
     return _accept(merge_entry(article, entry, source), entry, retry=False)
 
 
@@ -299,8 +337,11 @@ def _finish(
     """Save what the source taught us (one transaction) and report it."""
     source = work.source
     if failed is not None:
-        kind = getattr(failed, "kind", "error")
-        work.failures.insert(0, Failure("fetch", kind, str(failed), getattr(failed, "url", None)))
+        if isinstance(failed, SyndicatorError):
+            kind, message = failed.kind, str(failed)
+        else:
+            kind, message = "internal", f"{type(failed).__name__}: {failed}"
+        work.failures.insert(0, Failure("fetch", kind, message, getattr(failed, "url", None)))
         backoff = not isinstance(failed, RetryLater)
         new_state = replace(
             state,
@@ -308,7 +349,7 @@ def _finish(
             next_check=next_check,
             failures=state.failures + 1 if backoff else state.failures,
             last_error_kind=kind,
-            last_error=str(failed)[:500],
+            last_error=message[:500],
         )
         status = "failed"
     else:

@@ -326,3 +326,22 @@ def test_image_controls_go_but_a_credit_link_named_view_original_stays() -> None
     assert "VIEW ORIGINAL" not in article.content_html
     assert "Bridge crews at work." in article.content_html
     assert article.original_url == "https://www.war.gov/News/Article/7/"
+
+
+def test_a_canonical_on_another_site_never_becomes_the_id() -> None:
+    """A copy whose canonical names another site's article keeps an id of its own."""
+    from syndicator.urls import stable_id
+
+    original = "https://www.war.gov/News/News-Stories/Article/Article/4001/some-story/"
+    page = (
+        f'<html><head><title>Copy</title><link rel="canonical" href="{original}"></head>'
+        "<body><article><h1>Copy</h1>"
+        + "<p>Plenty of copied text here for a body.</p>" * 8
+        + "</article></body></html>"
+    )
+    copy = extract_article(page, "https://copycat.example.com/2025/11/some-story/")
+    assert copy.id != stable_id(url=original, guid=None, title="", published=None)
+    assert copy.id == stable_id(
+        url="https://copycat.example.com/2025/11/some-story/", guid=None, title="", published=None
+    )
+    assert copy.original_url == original

@@ -23,7 +23,7 @@ from lxml.html import HtmlElement
 from .. import clean
 from ..attribution import find_attribution
 from ..models import Article, Attribution, PageSignals, SiteRules
-from ..urls import stable_id, strip_tracking
+from ..urls import same_site, stable_id, strip_tracking
 from . import boilerplate
 from .dates import parse_date
 from .document import parse
@@ -122,8 +122,13 @@ def _extract(
     images = _images(content_html)
     published = meta.published or head.date
     partial_reason = _partial_reason(content_text, page.problem, paywalled, meta)
+    # A canonical on another site names the original, not this copy: taking it as the id
+    # would let any page overwrite the article it claims to be.
+    own_canonical = (
+        canonical if canonical and (not page_url or same_site(canonical, page_url)) else None
+    )
     return Article(
-        id=stable_id(url=canonical or base_url, guid=None, title=title, published=published),
+        id=stable_id(url=own_canonical or base_url, guid=None, title=title, published=published),
         url=url or canonical or meta.og_url or "",
         title=title,
         content_html=content_html,
