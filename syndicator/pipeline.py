@@ -341,7 +341,10 @@ def _finish(
             kind, message = failed.kind, str(failed)
         else:
             kind, message = "internal", f"{type(failed).__name__}: {failed}"
-        work.failures.insert(0, Failure("fetch", kind, message, getattr(failed, "url", None)))
+        stage = "discover" if isinstance(failed, ParseError) else "fetch"
+        if kind == "internal":
+            stage = "source"
+        work.failures.insert(0, Failure(stage, kind, message, getattr(failed, "url", None)))
         backoff = not isinstance(failed, RetryLater)
         new_state = replace(
             state,
