@@ -167,30 +167,18 @@ async def check_source(services: Services, source: Source, *, force: bool = Fals
         if result.fresh_until and (next_check is None or result.fresh_until > next_check):
             next_check = result.fresh_until
         await _process_entries(services, work, entries)
-    except RetryLater as exc:
-        return _finish(services, work, now, state, failed=exc, next_check=now + exc.retry_after)
-    except (FetchError, ParseError) as exc:
-        return _finish(
-            services,
-            work,
-            now,
-            state,
-            failed=exc,
-            next_check=now + _backoff(services, source, state),
-        )
     except StoreError:
         raise  # the pass itself cannot go on
-    except Exception as exc:  # a bug in one source's handling must not end the whole pass
-        log.exception("source %s: unexpected error", source.id)
-        return _finish(
-            services,
-            work,
-            now,
-            state,
-            failed=exc,
-            next_check=now + _backoff(services, source, state),
-        )
-    return _finish(services, work, now, state, status=status, next_check=next_check)
+    except RetryLater as exc:
+        failed: Exception = exc
+        next_check = now + exc.retry_after
+    except Exception as exc:  # recorded per source: the rest of the pass goes on
+        if not isinstance(exc, FetchError | ParseError):
+            log.exception("source %s: unexpected error", source.id)  # a bug: keep the trace
+        failed, next_check = exc, now + _backoff(services, source, state)
+    else:
+        return _finish(services, work, now, state, status=status, next_check=next_check)
+    return _finish(services, work, now, state, failed=failed, next_check=next_check)
 
 
 def _backoff(services: Services, source: Source, state: SourceState) -> timedelta:
