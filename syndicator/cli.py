@@ -18,13 +18,14 @@ from typing import Any, cast
 
 import click
 
-from . import __version__, pipeline
+from . import pipeline
 from .config import load_config
 from .digest import Period, last_complete, smtp_password
 from .errors import ConfigError, SyndicatorError
 from .models import Config, RunReport, Source
 from .report import format_report
 from .runtime import open_services
+from .version import __version__
 
 
 class _Group(click.Group):
