@@ -12,8 +12,6 @@ in `syndicator.models`; the exception tree is drawn in `syndicator.errors`.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .config import load_config
 from .errors import (
     ConfigError,
@@ -25,6 +23,7 @@ from .errors import (
 )
 from .extract import extract_article
 from .models import Article, Config, Entry, FetchResult, RunReport, Source, SourceReport
+from .version import __version__
 
 __all__ = [
     "Article",

@@ -200,8 +200,42 @@ _TRACKER_PATHS = re.compile(r"/~r/|/~ff/|/tr\?|/pixel[./?]|/beacon[./?]|/track(?
 _TINY = re.compile(r"^\s*[0-2](?:px)?\s*$")
 
 
+def usable_url(url: str | None) -> str | None:
+    """`url` if the standard library can take it apart, else None.
+
+    urllib raises ValueError on some malformed URLs ("http://[::1"); one such link in
+    a hostile page must not stop the extraction of the rest.
+    """
+    if not url:
+        return None
+    try:
+        urlsplit(url).port  # noqa: B018 - the port check is where bad hosts raise
+    except ValueError:
+        return None
+    return url
+
+
+def safe_absolutize(url: str | None, base: str | None) -> str | None:
+    """`urls.absolutize` for untrusted input: None instead of ValueError."""
+    try:
+        return usable_url(absolutize(url, usable_url(base)))
+    except ValueError:
+        return None
+
+
+def drop_unusable_links(root: HtmlElement) -> None:
+    """Remove URL attributes that cannot even be parsed (in place)."""
+    for el in root.iter(etree.Element):
+        for name in URL_ATTRIBUTES:
+            value = el.get(name)
+            if value is not None and usable_url(value.strip()) is None:
+                del el.attrib[name]
+
+
 def is_tracker_url(url: str) -> bool:
     """True for URLs on tracker/ad hosts or with a tracking-pixel path."""
+    if usable_url(url) is None:
+        return False
     host = registered_host(url)
     while host:
         if host in TRACKER_HOSTS:
@@ -220,7 +254,7 @@ def absolutize_links(root: HtmlElement, base_url: str | None) -> None:
             if value.strip().startswith("#") and name == "href":
                 del el.attrib[name]  # in-page anchors point nowhere once republished
                 continue
-            resolved = absolutize(value, base_url)
+            resolved = safe_absolutize(value, base_url)
             if resolved is None:
                 del el.attrib[name]
             else:

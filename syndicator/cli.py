@@ -9,24 +9,23 @@ cannot be written).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import click
 
-from . import __version__, pipeline
+from . import pipeline
 from .config import load_config
 from .digest import Period, last_complete, smtp_password
 from .errors import ConfigError, SyndicatorError
 from .models import Config, RunReport, Source
 from .report import format_report
 from .runtime import open_services
+from .version import __version__
 
 
 class _Group(click.Group):
@@ -206,19 +205,14 @@ def demo(port: int, folder: Path, no_serve: bool) -> None:
 @click.pass_obj
 def extract(settings: _Settings, target: str, fmt: str, url: str | None) -> None:
     """Extract one article from a file or URL and print it (for editors writing rules)."""
-    from .extract import extract_article
+    from .extract import extract_article, render_article
 
     if target.startswith(("http://", "https://")):
         text, url = asyncio.run(_fetch_one(settings, target))
         article = extract_article(text, url)
     else:
         article = extract_article(Path(target).read_bytes(), url)
-    if fmt == "json":
-        click.echo(json.dumps(asdict(article), default=str, indent=2, ensure_ascii=False))
-    elif fmt == "html":
-        click.echo(article.content_html)
-    else:
-        click.echo(f"{article.title}\n\n{article.content_text}")
+    click.echo(render_article(article, fmt))  # type: ignore[arg-type]
 
 
 @main.command()

@@ -13,7 +13,6 @@ from typing import Any
 
 import yaml
 
-from . import __version__
 from .config_schema import (
     EMAIL_KEYS,
     FETCH_KEYS,
@@ -35,6 +34,7 @@ from .models import (
     SiteSettings,
     Source,
 )
+from .version import __version__
 
 DEFAULT_CONFIG = Path("sources.yaml")
 

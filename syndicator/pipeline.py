@@ -25,7 +25,15 @@ from . import publish
 from .assemble import article_from_entry, merge_entry
 from .digest import Period, build_digest, period_bounds, render_digest, send_digest
 from .discover import discover
-from .errors import FetchError, ParseError, PublishError, RetryLater, RobotsDisallowed
+from .errors import (
+    FetchError,
+    ParseError,
+    PublishError,
+    RetryLater,
+    RobotsDisallowed,
+    StoreError,
+    SyndicatorError,
+)
 from .extract import extract_article
 from .fetch import Fetcher, next_attempt
 from .models import (
@@ -159,17 +167,27 @@ async def check_source(services: Services, source: Source, *, force: bool = Fals
         if result.fresh_until and (next_check is None or result.fresh_until > next_check):
             next_check = result.fresh_until
         await _process_entries(services, work, entries)
+    except StoreError:
+        raise  # the pass itself cannot go on
     except RetryLater as exc:
-        return _finish(services, work, now, state, failed=exc, next_check=now + exc.retry_after)
-    except (FetchError, ParseError) as exc:
-        delay = next_attempt(
-            state.failures + 1,
-            interval=source.interval,
-            max_backoff=services.config.fetch.max_backoff,
-            rng=services.rng,
-        )
-        return _finish(services, work, now, state, failed=exc, next_check=now + delay)
-    return _finish(services, work, now, state, status=status, next_check=next_check)
+        failed: Exception = exc
+        next_check = now + exc.retry_after
+    except Exception as exc:  # recorded per source: the rest of the pass goes on
+        if not isinstance(exc, FetchError | ParseError):
+            log.exception("source %s: unexpected error", source.id)  # a bug: keep the trace
+        failed, next_check = exc, now + _backoff(services, source, state)
+    else:
+        return _finish(services, work, now, state, status=status, next_check=next_check)
+    return _finish(services, work, now, state, failed=failed, next_check=next_check)
+
+
+def _backoff(services: Services, source: Source, state: SourceState) -> timedelta:
+    return next_attempt(
+        state.failures + 1,
+        interval=source.interval,
+        max_backoff=services.config.fetch.max_backoff,
+        rng=services.rng,
+    )
 
 
 async def _process_entries(services: Services, work: _Work, entries: list[Entry]) -> None:
@@ -226,7 +244,15 @@ async def _article(
         publisher_hint=source.publisher,
     )
     loop = asyncio.get_running_loop()
-    article = await loop.run_in_executor(services.executor, extract)
+    try:
+        article = await loop.run_in_executor(services.executor, extract)
+    except Exception as exc:  # extract_article never raises; a broken worker process can
+        log.exception("extracting %s failed", entry.url)
+        work.failures.append(
+            Failure("extract", "internal", f"{type(exc).__name__}: {exc}", entry.url)
+        )
+        fallback = article_from_entry(entry, source, reason="extraction failed; will retry")
+        return _accept(fallback, entry, retry=True)
     return _accept(merge_entry(article, entry, source), entry, retry=False)
 
 
@@ -299,8 +325,14 @@ def _finish(
     """Save what the source taught us (one transaction) and report it."""
     source = work.source
     if failed is not None:
-        kind = getattr(failed, "kind", "error")
-        work.failures.insert(0, Failure("fetch", kind, str(failed), getattr(failed, "url", None)))
+        if isinstance(failed, SyndicatorError):
+            kind, message = failed.kind, str(failed)
+        else:
+            kind, message = "internal", f"{type(failed).__name__}: {failed}"
+        stage = "discover" if isinstance(failed, ParseError) else "fetch"
+        if kind == "internal":
+            stage = "source"
+        work.failures.insert(0, Failure(stage, kind, message, getattr(failed, "url", None)))
         backoff = not isinstance(failed, RetryLater)
         new_state = replace(
             state,
@@ -308,7 +340,7 @@ def _finish(
             next_check=next_check,
             failures=state.failures + 1 if backoff else state.failures,
             last_error_kind=kind,
-            last_error=str(failed)[:500],
+            last_error=message[:500],
         )
         status = "failed"
     else:

@@ -33,7 +33,9 @@ def format_source(report: SourceReport, width: int = 0) -> list[str]:
         line += f"  {report.note}"
     lines = [line]
     for failure in report.failures:
-        named = failure.url and (failure.stage == "fetch" or failure.url in failure.message)
+        # The source's own URL goes without saying; a page's URL is named once.
+        own = failure.stage in ("fetch", "discover", "source")
+        named = failure.url and (own or failure.url in failure.message)
         where = "" if named or not failure.url else f" <{failure.url}>"
         lines.append(f"{'':<{width}}    {failure.stage}: {failure.kind}: {failure.message}{where}")
     return lines

@@ -164,7 +164,10 @@ def is_tracking_param(name: str) -> bool:
 
 def strip_tracking(url: str) -> str:
     """The URL without tracking parameters; everything else byte for byte."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1": hostile input is returned untouched
+        return url
     if not parts.query:
         return url
     kept = [
@@ -375,12 +378,15 @@ def stable_id(*, url: str | None, guid: str | None, title: str, published: datet
 
 def _id_key_v1(url: str) -> str:
     """Host without www., path without trailing slash, query without trackers (frozen)."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    except ValueError:  # a malformed URL still needs an id: it is its own key
+        return url.strip()
     host = (parts.hostname or "").lower().rstrip(".")
     host = host[4:] if host.startswith("www.") else host
     if host == "defense.gov" or host.endswith(".defense.gov"):
         host = host[: -len("defense.gov")] + "war.gov"
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
     query = sorted(
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)

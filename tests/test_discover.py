@@ -171,3 +171,12 @@ def test_index_page_without_matches_warns() -> None:
     )
     found = discover(source, fetched(INDEX, "text/html", url="https://rep.example.com/"))
     assert found.entries == () and "no links matched" in found.warnings[0]
+
+
+def test_malformed_links_do_not_break_discovery() -> None:
+    """An item whose link no URL parser accepts is skipped; the others are kept."""
+    broken = RSS.replace(
+        "<link>https://news.example.mil/stories/2</link>", "<link>http://[::1</link>"
+    )
+    titles = [e.title for e in discover(SOURCE, fetched(broken)).entries]
+    assert "Older & wiser" in titles

@@ -170,3 +170,16 @@ def test_render_formats_show_the_same_article() -> None:
     assert data["title"] == article.title and isinstance(data["images"], list)
     with pytest.raises(ValueError, match="unknown format"):
         render_article(article, "pdf")  # type: ignore[arg-type]
+
+
+def test_dateline_at_the_top_of_the_body_dates_an_undated_page() -> None:
+    """With no date in the head, the dateline above the story gives `published`."""
+    html = (
+        "<html><body><div class='story'><h1>Tanker Arrives</h1><p>Nov. 3, 2025 at 4:15 p.m. ET</p>"
+        "<p>"
+        + "The tanker arrived in port after a three-week crossing of the Atlantic. " * 3
+        + "</p></div></body></html>"
+    )
+    article = extract_article(html, "https://example.org/tanker")
+    assert article.published == datetime(2025, 11, 3, 21, 15, tzinfo=UTC)
+    assert "4:15" not in article.content_text

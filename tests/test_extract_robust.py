@@ -180,3 +180,168 @@ def test_teaser_ending_in_ellipsis_is_partial() -> None:
     )
     article = extract_article(html, "https://example.org/teaser")
     assert article.is_partial and "truncated" in (article.partial_reason or "")
+
+
+def test_headline_in_a_header_with_its_lede_keeps_the_body_below() -> None:
+    """A headline sharing a header with a long lede does not cut off the story body."""
+    lede = "The lede paragraph sets out the story in one long sentence for the reader. " * 5
+    body = "".join(
+        f"<p>Body paragraph {n} carries on with the details of the story at length.</p>"
+        for n in range(12)
+    )
+    html = (
+        "<html><head><title>Depot Opens New Warehouse</title></head><body><div class='story'>"
+        f"<div class='top'><h1>Depot Opens New Warehouse</h1><p class='dek'>{lede}</p></div>"
+        f"<div class='content'>{body}</div></div>"
+        "<section class='cards'>"
+        + "".join(
+            f"<div class='card'><h3><a href='/s{n}'>Other story {n}</a></h3>"
+            f"<p>A summary of another story number {n}, long enough to count as prose.</p></div>"
+            for n in range(3)
+        )
+        + "</section></body></html>"
+    )
+    article = extract_article(html, "https://example.org/depot")
+    assert "Body paragraph 11 carries on" in article.content_text
+    assert "lede paragraph sets out the story" in article.content_text
+    assert "Other story" not in article.content_text
+
+
+def test_credit_line_just_after_the_body_still_attributes() -> None:
+    """A "To read original article" line right after the body names the original."""
+    body = "".join(
+        f"<p>Paragraph {n} of the republished story about the exercise in the Pacific.</p>"
+        for n in range(6)
+    )
+    html = (
+        f"<html><body><div class='post'><h1>Exercise Ends</h1><div class='entry-content'>"
+        f"{body}</div><p>To read original article please visit "
+        "<a href='https://www.war.gov/News/Article/9/?utm_source=copy'>DoD website</a></p>"
+        "</div></body></html>"
+    )
+    article = extract_article(html, "https://copy.example/exercise")
+    assert article.original_url == "https://www.war.gov/News/Article/9/"
+    assert article.original_publisher == "U.S. Department of Defense"
+    assert "original article" not in article.content_text
+
+
+def test_extract_article_is_public_api() -> None:
+    """`extract_article` is importable from the package and listed in `__all__`."""
+    import syndicator
+
+    assert "extract_article" in syndicator.__all__
+    assert syndicator.extract_article is extract_article
+
+
+@pytest.mark.parametrize("page_url", ["http://[::1", "not a url", "javascript:alert(1)", ""])
+def test_malformed_urls_in_the_page_or_the_call_do_not_stop_extraction(page_url: str) -> None:
+    """Links the URL parser rejects are dropped; the rest of the article survives."""
+    html = STORY.replace(
+        "after working double shifts",
+        "after working <a href='http://[::1'>double</a> <img src='http://[bad'> shifts",
+    ).replace("<head>", "<head><link rel='canonical' href='https://[oops/radar'>")
+    article = extract_article(html, page_url)
+    assert "finished the radar upgrade" in article.content_text
+    assert "[::1" not in article.content_html and "[bad" not in article.content_html
+    assert article.url == page_url and article.id
+
+
+def test_paywall_box_beside_the_body_marks_the_article_partial() -> None:
+    """A subscription prompt in a paywall box marks the article partial, free part kept."""
+    free = "".join(
+        f"<p>Free paragraph {n} of the story about the shipbuilding budget request.</p>"
+        for n in range(5)
+    )
+    html = (
+        "<html><body><div class='story'><h1>Budget Shifts Funds</h1>"
+        f"<div class='story-text'>{free}</div>"
+        "<div class='paywall-box'><p>Subscribe now to continue reading this story.</p>"
+        "<p>Already a subscriber? Sign in</p></div></div></body></html>"
+    )
+    article = extract_article(html, "https://example.org/budget")
+    assert article.is_partial and "paywall" in (article.partial_reason or "")
+    assert "Free paragraph 4" in article.content_text
+    assert "Subscribe" not in article.content_text
+
+
+def test_empty_paywall_container_on_a_free_story_is_not_a_paywall() -> None:
+    """Metering scripts leave empty paywall containers on free stories; those are ignored."""
+    body = "".join(
+        f"<p>Paragraph {n} of a free story about a harbor dredging plan.</p>" for n in range(5)
+    )
+    html = (
+        "<html><body><div class='story'><h1>Harbor Dredging Plan</h1>"
+        f"<div class='story-text'>{body}</div><div id='piano-paywall' class='paywall'></div>"
+        "</div></body></html>"
+    )
+    article = extract_article(html, "https://example.org/dredging")
+    assert not article.is_partial
+
+
+def test_site_rule_body_is_still_cleaned_of_furniture() -> None:
+    """Inside the body a site rule picks, share bars, hidden and ad blocks still go."""
+    html = (
+        "<html><body><div id='main'><div class='share-bar'><a href='/s'>Share</a></div>"
+        "<p>Kept paragraph of the story chosen by the editor's rule.</p>"
+        "<div style='display:none'>Hidden tracking text</div>"
+        "<div class='ad-slot'>Sponsored content here</div>"
+        "<p>Second kept paragraph of the same story.</p></div></body></html>"
+    )
+    article = extract_article(
+        html, "https://example.org/r", rules=SiteRules(content_selector="#main")
+    )
+    assert article.content_text == (
+        "Kept paragraph of the story chosen by the editor's rule.\n\n"
+        "Second kept paragraph of the same story."
+    )
+
+
+def test_captions_leave_the_text_but_a_wrapper_named_like_one_does_not() -> None:
+    """Photo captions are not running text; a body wrapper called "copyright-…" is."""
+    story = "".join(f"<p>Paragraph {n} of a story about a new radar site.</p>" for n in range(6))
+    html = (
+        "<html><body><div class='entry copyright-protected'>"
+        "<figure><img src='/a.jpg'><figcaption>The radar site at dawn.</figcaption></figure>"
+        f"<div class='photo-credit'>Photo: Staff</div>{story}</div></body></html>"
+    )
+    article = extract_article(html, "https://example.org/radar-site")
+    assert "Paragraph 5 of a story" in article.content_text
+    assert "radar site at dawn" not in article.content_text
+    assert "Photo: Staff" not in article.content_text
+    assert "<figcaption>The radar site at dawn.</figcaption>" in article.content_html
+
+
+def test_image_controls_go_but_a_credit_link_named_view_original_stays() -> None:
+    """ "VIEW ORIGINAL" in a caption is an image control; in a credit line it is the credit."""
+    story = "".join(
+        f"<p>Paragraph {n} about engineers bridging a river at night.</p>" for n in range(5)
+    )
+    html = (
+        "<html><body><article><figure><img src='/b.jpg'><figcaption>Bridge crews at work. "
+        "<a class='view-original' href='/b-original.jpg'>VIEW ORIGINAL</a></figcaption></figure>"
+        f"{story}<p>This article first appeared on DoD News. "
+        "<a href='https://www.war.gov/News/Article/7/'>View original</a></p></article></body></html>"
+    )
+    article = extract_article(html, "https://copy.example/bridge")
+    assert "VIEW ORIGINAL" not in article.content_html
+    assert "Bridge crews at work." in article.content_html
+    assert article.original_url == "https://www.war.gov/News/Article/7/"
+
+
+def test_a_canonical_on_another_site_never_becomes_the_id() -> None:
+    """A copy whose canonical names another site's article keeps an id of its own."""
+    from syndicator.urls import stable_id
+
+    original = "https://www.war.gov/News/News-Stories/Article/Article/4001/some-story/"
+    page = (
+        f'<html><head><title>Copy</title><link rel="canonical" href="{original}"></head>'
+        "<body><article><h1>Copy</h1>"
+        + "<p>Plenty of copied text here for a body.</p>" * 8
+        + "</article></body></html>"
+    )
+    copy = extract_article(page, "https://copycat.example.com/2025/11/some-story/")
+    assert copy.id != stable_id(url=original, guid=None, title="", published=None)
+    assert copy.id == stable_id(
+        url="https://copycat.example.com/2025/11/some-story/", guid=None, title="", published=None
+    )
+    assert copy.original_url == original

@@ -244,3 +244,17 @@ def test_article_ids_are_frozen() -> None:
     assert (
         stable_id(url=None, guid=None, title="Title", published=when) == "25193a2118112a50603d4763"
     )
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1", "http://a.example:99999/", "http://[zz]/x?utm_source=1"]
+)
+def test_malformed_urls_never_raise(url: str) -> None:
+    """Hostile URLs from feeds and pages pass through the helpers without an exception."""
+    from syndicator.urls import absolutize, identity_key, registered_host, stable_id, strip_tracking
+
+    strip_tracking(url)
+    identity_key(url)
+    registered_host(url)
+    absolutize(url, "https://base.example/")
+    assert stable_id(url=url, guid=None, title="", published=None)

@@ -8,10 +8,12 @@ attribution (removes the credit line) -> clean (lazy images, absolute URLs, trac
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 import lxml.html
 from cssselect import SelectorError
@@ -20,24 +22,30 @@ from lxml.html import HtmlElement
 
 from .. import clean
 from ..attribution import find_attribution
-from ..models import Article, PageSignals, SiteRules
-from ..urls import absolutize, stable_id, strip_tracking
+from ..models import Article, Attribution, PageSignals, SiteRules
+from ..urls import same_site, stable_id, strip_tracking
 from . import boilerplate
 from .dates import parse_date
 from .document import parse
 from .fields import clean_author, clean_authors, clean_title
-from .generic import BlockStats, choose_container, find_headline, strip_furniture
+from .generic import choose_container, find_headline, strip_furniture
+from .measure import BlockStats
 from .metadata import PageMeta, read_metadata
-from .prune import drop_empty, normalized_text, prune
+from .prune import drop_empty, normalized_text, paragraphs_from_breaks, prune
 
 # Fewer characters than this in the body and we call the extraction partial.
 MIN_TEXT_CHARS = 1
 # A body this short that ends in an ellipsis is a teaser of a longer story.
 TEASER_CHARS = 600
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
+# Captions longer than this are not captions but containers that happen to say so.
+CAPTION_MAX_CHARS = 600
+# How many elements after the body may hold the credit line of a republished story.
+CREDIT_SIBLINGS = 3
 # Blocks at the top of a body this long or shorter may be the headline or byline again.
 HEAD_BLOCK_CHARS = 160
-_HEAD_BLOCK_TAGS = ("h1", "h2", "h3", "p", "div", "span", "time", "header", "address")
+_HEAD_BLOCK_TAGS = ("h1", "h2", "h3", "p", "div", "span", "time", "header", "address", "li")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +53,8 @@ class Body:
     element: HtmlElement
     method: str
     stats: dict[HtmlElement, BlockStats] | None = None
+    # Where subscription prompts stood before furniture stripping removed them.
+    paywall_prompts: tuple[HtmlElement, ...] = ()
 
 
 def extract_article(
@@ -66,7 +76,7 @@ def extract_article(
 
 def _empty_article(url: str | None, reason: str) -> Article:
     return Article(
-        id=stable_id(url=url, guid=None, title="", published=None),
+        id=stable_id(url=clean.usable_url(url), guid=url or None, title="", published=None),
         url=url or "",
         title="",
         content_html="",
@@ -82,13 +92,17 @@ def _extract(
 ) -> Article:
     page = parse(html)
     root = page.root
-    meta = read_metadata(root, url)
-    canonical = _usable_canonical(meta.canonical_url, url)
-    base_url = url or canonical or meta.og_url
+    page_url = clean.usable_url(url)
+    meta = read_metadata(root, page_url)
+    canonical = _usable_canonical(meta.canonical_url, page_url)
+    base_url = page_url or canonical or meta.og_url
     title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)
     body = _find_body(root, rules, title)
     pruned = prune(body.element, body.stats)
-    byline = _trim_head(body.element, title)
+    paywalled = pruned.paywall or _near(body.paywall_prompts, body.element)
+    paragraphs_from_breaks(body.element)
+    head = _trim_head(body.element, title)
+    clean.drop_unusable_links(body.element)
     signals = PageSignals(
         url=base_url,
         canonical_url=canonical,
@@ -97,6 +111,8 @@ def _extract(
         publisher=meta.publisher,
     )
     attribution = find_attribution(body.element, signals, publisher_hint=publisher_hint)
+    if attribution is None or attribution.evidence != "credit-line":
+        attribution = _credit_after(body.element, signals) or attribution
     clean.resolve_lazy_images(body.element)
     clean.absolutize_links(body.element, base_url)
     clean.remove_trackers(body.element)
@@ -104,10 +120,15 @@ def _extract(
     content_html = _compact(clean.sanitize(lxml.html.tostring(body.element, encoding="unicode")))
     content_text = clean.html_to_text(body.element, skip=is_caption)
     images = _images(content_html)
-    published = meta.published or _byline_date(byline)
-    partial_reason = _partial_reason(content_text, page.problem, pruned.paywall, meta)
+    published = meta.published or head.date
+    partial_reason = _partial_reason(content_text, page.problem, paywalled, meta)
+    # A canonical on another site names the original, not this copy: taking it as the id
+    # would let any page overwrite the article it claims to be.
+    own_canonical = (
+        canonical if canonical and (not page_url or same_site(canonical, page_url)) else None
+    )
     return Article(
-        id=stable_id(url=canonical or base_url, guid=None, title=title, published=published),
+        id=stable_id(url=own_canonical or base_url, guid=None, title=title, published=published),
         url=url or canonical or meta.og_url or "",
         title=title,
         content_html=content_html,
@@ -115,7 +136,9 @@ def _extract(
         canonical_url=canonical,
         original_url=strip_tracking(attribution.original_url) if attribution else None,
         original_publisher=attribution.original_publisher if attribution else None,
-        author=clean_authors(meta.authors) or clean_author(meta.byline) or clean_author(byline),
+        author=clean_authors(meta.authors)
+        or clean_author(meta.byline)
+        or clean_author(head.byline),
         published=published,
         updated=meta.updated,
         summary=clean.summarize(content_text) or clean.summarize(meta.description or ""),
@@ -164,14 +187,43 @@ def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
             if rules.content_selector:
                 found = root.cssselect(rules.content_selector)
                 if found:
-                    return Body(_merge(found), "site-rules")
+                    chosen = _merge(found)
+                    stripped = strip_furniture(root, scope=chosen)  # shares, ads, hidden
+                    return Body(chosen, "site-rules", None, stripped.paywall_prompts)
                 note = "+site-rules-missed"
         except SelectorError:
             note = "+site-rules-invalid"
     headline = find_headline(body, title)
-    strip_furniture(root)
-    choice = choose_container(body, headline)
-    return Body(choice.element, f"generic:{choice.method}{note}", choice.stats)
+    stripped = strip_furniture(root)
+    choice = choose_container(body, headline, stripped)
+    return Body(
+        choice.element, f"generic:{choice.method}{note}", choice.stats, stripped.paywall_prompts
+    )
+
+
+def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution | None:
+    """A credit line ("To read original article…") just after the body, outside it.
+
+    Searched in a copy of the few elements that follow the body: they are not part
+    of the article, so nothing there needs removing.
+    """
+    following = [el for el in container.itersiblings() if isinstance(el.tag, str)]
+    if not following:
+        return None
+    scope = lxml.html.Element("div")
+    for el in following[:CREDIT_SIBLINGS]:
+        scope.append(copy.deepcopy(el))
+    found = find_attribution(scope, signals)
+    return found if found is not None and found.evidence == "credit-line" else None
+
+
+def _near(parents: tuple[HtmlElement, ...], container: HtmlElement) -> bool:
+    """True if a prompt stood inside the body or right beside it."""
+    beside = container.getparent()
+    return any(
+        parent is container or parent is beside or container in parent.iterancestors()
+        for parent in parents
+    )
 
 
 def _merge(found: list[HtmlElement]) -> HtmlElement:
@@ -185,9 +237,21 @@ def _merge(found: list[HtmlElement]) -> HtmlElement:
     return wrapper
 
 
-def _trim_head(container: HtmlElement, title: str) -> str | None:
-    """Drop the headline and byline repeated at the top of the body; return the byline."""
-    byline = None
+@dataclass(frozen=True, slots=True)
+class HeadLines:
+    """The byline and dateline found (and removed) at the top of the body."""
+
+    byline: str | None = None
+    dateline: str | None = None
+
+    @property
+    def date(self) -> datetime | None:
+        return parse_date(self.byline) or parse_date(self.dateline)
+
+
+def _trim_head(container: HtmlElement, title: str) -> HeadLines:
+    """Drop the headline, byline and dateline repeated at the top of the body."""
+    byline = dateline = None
     wanted_title = title.casefold()
     seen = 0
     for el in list(container.iter(*_HEAD_BLOCK_TAGS)):
@@ -202,14 +266,22 @@ def _trim_head(container: HtmlElement, title: str) -> str | None:
         if seen > 6:
             break
         folded = text.casefold()
-        if wanted_title and folded == wanted_title:
-            el.drop_tree()
+        rest = folded[len(wanted_title) :].strip() if wanted_title else folded
+        if (
+            wanted_title
+            and folded.startswith(wanted_title)
+            and (not rest or rest.startswith("by ") or parse_date(rest) is not None)
+        ):
+            if rest.startswith("by "):
+                byline = byline or text[len(title) :].strip()
+            el.drop_tree()  # the headline, maybe with its byline or date on the next line
         elif re.match(r"^by\s+\S", folded) and len(text) < 100:
             byline = byline or text
             el.drop_tree()
-        elif len(text) < 100 and parse_date(text) is not None and _leaf_block(el):
-            el.drop_tree()  # a dateline: the date is in Article.published
-    return byline
+        elif parse_date(text) is not None and not _SENTENCE_END.search(text) and _leaf_block(el):
+            dateline = dateline or text
+            el.drop_tree()  # a dateline ("Nov 18, 2019 at 9:24 pm ET • 2 min read")
+    return HeadLines(byline, dateline)
 
 
 def _leaf_block(el: HtmlElement) -> bool:
@@ -223,11 +295,12 @@ def is_caption(el: HtmlElement) -> bool:
     if el.tag == "figure":
         return next(el.iter("table", "pre"), None) is None
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return bool(names.strip()) and boilerplate.CAPTION_CLASS.search(names) is not None
-
-
-def _byline_date(byline: str | None) -> datetime | None:
-    return parse_date(byline) if byline else None
+    if not names.strip() or boilerplate.CAPTION_CLASS.search(names) is None:
+        return False
+    # A caption is short, a paragraph or two; anything more with such a class word is
+    # a wrapper of the story.
+    paragraphs = sum(1 for _ in islice(el.iterdescendants("p", "li", "h2", "h3"), 3))
+    return paragraphs < 3 and len(el.text_content()) <= CAPTION_MAX_CHARS
 
 
 def _images(content_html: str) -> tuple[str, ...]:
@@ -236,7 +309,7 @@ def _images(content_html: str) -> tuple[str, ...]:
     fragment = lxml.html.fragment_fromstring(content_html, create_parent="div")
     seen: list[str] = []
     for img in fragment.iter("img"):
-        src = absolutize(img.get("src"), None)
+        src = clean.safe_absolutize(img.get("src"), None)
         if src and src not in seen:
             seen.append(src)
     return tuple(seen)

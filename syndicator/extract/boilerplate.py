@@ -78,9 +78,17 @@ PART_CLASS = _class_words(
     r"figure|label|top|hero|lead[-_]?(?:image|media|art)",
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Any recognised word at all, anywhere: most class values have none and stop here.
+_ANY_WORD = re.compile(
+    "(?i)"
+    + "|".join(
+        pattern.pattern.removeprefix("(?i)")
+        for pattern in (CONTENT_CLASS, STRONG_BOILERPLATE_CLASS, WEAK_BOILERPLATE_CLASS)
+    )
+)
 
 
-# A memo of a pure function: pages repeat the same class values thousands of times.
+# Memos of pure functions: pages repeat the same class words thousands of times.
 @functools.lru_cache(maxsize=8192)
 def class_kind(names: str) -> str | None:
     """What a `class`/`id` value says: "content", "strong", "weak" or None.
@@ -89,17 +97,8 @@ def class_kind(names: str) -> str | None:
     word protects the element from every boilerplate word.
     """
     verdict = None
-    for token in _CAMEL.sub("-", names).split():
-        last, kind = -1, None
-        for pattern, name in (
-            (CONTENT_CLASS, "content"),
-            (STRONG_BOILERPLATE_CLASS, "strong"),
-            (WEAK_BOILERPLATE_CLASS, "weak"),
-            (PART_CLASS, "part"),
-        ):
-            for match in pattern.finditer(token):
-                if match.end() > last or (match.end() == last and name == "content"):
-                    last, kind = match.end(), name
+    for token in names.split():
+        kind = _word_kind(token)
         if kind == "content":
             return "content"
         if kind == "strong" or (kind == "weak" and verdict is None):
@@ -107,15 +106,24 @@ def class_kind(names: str) -> str | None:
     return verdict
 
 
-# Class/id words that make a container a better or worse place to look for the body.
-POSITIVE_CONTAINER = re.compile(
-    r"(?i)article|body|content|entry|hentry|main|page|post|text|blog|story|prose"
-)
-NEGATIVE_CONTAINER = re.compile(
-    r"(?i)comment|combx|contact|foot|masthead|media|meta|outbrain|promo|related|scroll|"
-    r"share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|"
-    r"recommend|newsletter|subscribe|popular|trending"
-)
+@functools.lru_cache(maxsize=16384)
+def _word_kind(token: str) -> str | None:
+    token = _CAMEL.sub("-", token)
+    if not _ANY_WORD.search(token):
+        return None
+    last, kind = -1, None
+    for pattern, name in (
+        (CONTENT_CLASS, "content"),
+        (STRONG_BOILERPLATE_CLASS, "strong"),
+        (WEAK_BOILERPLATE_CLASS, "weak"),
+        (PART_CLASS, "part"),
+    ):
+        for match in pattern.finditer(token):
+            if match.end() > last or (match.end() == last and name == "content"):
+                last, kind = match.end(), name
+    return kind
+
+
 # Roles and ARIA labels of furniture.
 BOILERPLATE_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert",
@@ -126,7 +134,7 @@ BOILERPLATE_ROLES = frozenset(
 # newsletter boxes, paywall prompts, next/previous links, tag lists).
 BOILERPLATE_TEXT = re.compile(
     r"""(?ix)^(?:
-        [-–—\s]*(?:advertisement|advertising|sponsored(?:\scontent)?|ad|ads|anzeige|publicidad|
+        [-–—\s]*(?:advertisement|advertising|advert|sponsored(?:\scontent)?|ad|ads|anzeige|publicidad|
             publicité|pubblicità)[-–—\s]*|
         (?:story|article)\s+continues\s+(?:below|after).*|
         (?:continue|scroll)\s+(?:reading|down)\s+(?:below|to\scontinue).*|
@@ -138,7 +146,7 @@ BOILERPLATE_TEXT = re.compile(
         recommended(?:\s+for\s+you)?.{0,40}|
         (?:most\s+(?:read|popular|viewed|shared)|popular\s+(?:now|stories|posts)).{0,40}|
         (?:share|tweet|email|print|pin)(?:\s+(?:this|on|via)\b.{0,60})?|
-        click\s+to\s+(?:share|email|print).{0,60}|
+        click\s+to\s+(?:share|email|print|enlarge).{0,60}|
         follow\s+us\s+on\b.{0,80}|
         (?:sign\s+up|subscribe|register)\s+(?:for|to)\s+(?:our|the|a|free)\b.{0,160}|
         .{0,80}\bnewsletter\b.{0,80}(?:sign\s+up|subscribe|inbox|e-?mail\s+address).{0,80}|
@@ -148,15 +156,42 @@ BOILERPLATE_TEXT = re.compile(
         (?:tags?|topics?|filed\s+under|categories|posted\s+in)\s*:.{0,200}|
         (?:previous|next|prev)\s+(?:article|post|story|page)\b.{0,160}|
         (?:leave\s+a\s+(?:comment|reply)|comments?\s*\(\d+\)|\d+\s+comments?|view\s+comments)\b.{0,60}|
+        comments?|(?:join|start)\s+the\s+(?:conversation|discussion).{0,40}|
+        (?:tell|let)\s+us\s+what\s+you\s+think.{0,40}|
+        .{0,60}\b\d+\s+min(?:ute)?s?\s+read|
         (?:we\s+use\s+cookies|this\s+(?:web)?site\s+uses\s+cookies)\b.{0,300}|
         (?:image|photo|video)\s*:\s*(?:getty|ap|reuters|afp|shutterstock)\b.{0,60}|
         (?:copyright|©)\s.{0,160}|
+        .{0,120}(?:©|\(c\)|copyright)\s*(?:\d{4}|\w+\s+\d{4}).{0,160}|
         all\s+rights\s+reserved.{0,80}|
         (?:please\s+)?enable\s+javascript\b.{0,120}|
         loading\.*|
         (?:skip|jump)\s+to\s+(?:main\s+)?(?:content|navigation).{0,20}
     )$"""
 )
+# Headings of sections that list other stories; the list after such a heading goes too.
+SECTION_TITLE = re.compile(
+    r"""(?ix)^(?:
+        related(?:\s+\w+){0,2}|more\s+(?:from|on|in|about|stories|news|articles|headlines)\b.{0,50}|
+        (?:our\s+)?(?:latest|top|recent|popular|trending)\s+(?:stories|news|articles|posts|headlines)|
+        (?:most\s+(?:read|popular|viewed|shared))(?:\s+\w+){0,3}|trending(?:\s+\w+){0,4}|
+        (?:recommended|suggested)(?:\s+\w+){0,3}|you\s+(?:may|might)\s+(?:also\s+)?like.{0,20}|
+        (?:don'?t|do\s+not)\s+miss.{0,20}|(?:see|read)\s+(?:also|more|next)\b.{0,30}|
+        (?:also|more)\s+on\s+.{0,40}|elsewhere\s+on\b.{0,40}|what\s+to\s+read\s+next
+    )[\s:.!…]*$"""
+)
+# Image controls ("VIEW ORIGINAL", "Enlarge"): removed inside figures and captions, or
+# when they link to an image file; elsewhere "View original" may be a credit's link.
+IMAGE_UI_TEXT = re.compile(
+    r"""(?ix)^(?:
+        (?:view|see)\s+(?:the\s+)?(?:original|full[\s-]?(?:size|screen|resolution|image)|
+            larger(?:\s+(?:image|photo|version))?|(?:photo\s+)?gallery|image|photo|slideshow)|
+        enlarge(?:\s+(?:this\s+)?(?:image|photo))?|
+        download\s+(?:the\s+)?(?:image|photo|high[\s-]res\w*(?:\s+\w+)?)
+    )$"""
+)
+IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|avif|tiff?)(?:[?#].*)?$")
+
 # Prompts that mean the page withholds the rest of the story.
 PAYWALL_TEXT = re.compile(
     r"(?i)(?:continue|keep)\s+reading\s+with\s+an?\b|already\s+a\s+subscriber|"
@@ -169,6 +204,13 @@ PAYWALL_TEXT = re.compile(
 PAYWALL_CLASS = re.compile(
     r"(?i)paywall|regwall|piano|meter[-_]?(?:ed|wall)|premium[-_]?(?:wall|gate)"
 )
+
+# Cookie and consent banners, which run longer than other boilerplate blocks.
+COOKIE_TEXT = re.compile(
+    r"(?is)\bcookies?\b.{0,300}\b(?:website|site|browser|browsing|consent|accept|settings|"
+    r"privacy|experience)\b|\b(?:website|site)\b.{0,120}\buses?\s+cookies\b"
+)
+COOKIE_BLOCK_CHARS = 600
 
 # Blocks only this long (characters) are tested against BOILERPLATE_TEXT; longer
 # blocks are prose that may mention "subscribe" without being a prompt.

@@ -33,7 +33,8 @@ RANK_PREFIX = re.compile(
     r"lance|petty\s+officer\s+(?:1st|2nd|3rd)\s+class|airman\s+1st\s+class|"
     r"(?:lt\.?\s+)?(?:gen|col|cmdr|cdr)\.?|rear\s+adm\.?|vice\s+adm\.?)\s+)*"
     r"(?:sgt|sergeant|spc|pvt|pfc|cpl|lt|capt|maj|col|gen|adm|cmdr|cdr|ens|cmdr|"
-    r"airman|seaman|petty\s+officer|sailor|marine|officer|dr|mr|mrs|ms)\.?\s+"
+    r"airman|seaman|petty\s+officer|sailor|marine|officer|dr|mr|mrs|ms)\.?"
+    r"(?:\s+(?:1st|first)\s+class)?\s+"
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.I)
 _PERSON = re.compile(
@@ -102,11 +103,11 @@ def clean_author(raw: str | None) -> str | None:
         part = part.strip(" .,:;-–—")
         part = _BY_PREFIX.sub("", part)
         bare = RANK_PREFIX.sub("", part)
-        if not part or ORGANISATION_WORDS.search(bare) or any(ch.isdigit() for ch in part):
+        if not part or ORGANISATION_WORDS.search(bare) or any(ch.isdigit() for ch in bare):
             continue
         if part.isupper():
             part = part.title()  # "JOHN SMITH" from shouting bylines
-        if _PERSON.match(part) and part not in names:
+        if _PERSON.match(bare) and part not in names:
             names.append(part)
     if not names:
         return None

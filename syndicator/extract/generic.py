@@ -6,11 +6,10 @@ The cascade, each step with an explicit gate:
    menus, share bars, comment sections…, by tag, role and class/id, see
    `boilerplate`), unless the element holds most of the page's prose;
 2. `choose_container`: score every element by the prose it holds minus the link
-   text and boilerplate it holds, and take the best one. Prose is measured per text
-   block (an element's own inline text), so a container is credited for paragraphs
-   however deeply they are nested, and debited for link lists and menus anywhere
-   inside it;
-3. a semantic container (`itemprop=articleBody`, `<article>`, `[class*=article-body]`)
+   text and boilerplate it holds (see `measure`), and take the best one;
+3. `find_headline` anchors the choice: when the winner also holds teasers, related
+   stories or comments beside the story, the headline's own container is taken;
+4. a semantic container (`itemprop=articleBody`, `<article>`, `[class*=article-body]`)
    is preferred when it holds nearly all of the winner's prose and little else.
 
 The chosen element is then pruned block by block (`prune`).
@@ -18,6 +17,7 @@ The chosen element is then pruned block by block (`prune`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,108 +26,21 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from . import boilerplate as rules
-
-# Inline elements: their text belongs to the enclosing block.
-INLINE_TAGS = frozenset(
-    {
-        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data",
-        "del", "dfn", "em", "font", "i", "img", "ins", "kbd", "label", "mark", "q", "s",
-        "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u",
-        "var", "wbr", "nobr",
-    }
-)  # fmt: skip
-# Blocks that are paragraphs by nature; a short one still counts as prose.
-PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "dd"})
-
-# Prose thresholds, in characters of non-link text in one block.
-MIN_PROSE_PARAGRAPH = 20
-MIN_PROSE_BLOCK = 60
-# A paragraph with this much plain text is prose however many links it has.
-LINKED_PARAGRAPH_MIN = 80
-# A block whose text is more than this share of link text is a link list.
-LINK_LIST_DENSITY = 0.5
-# How much one character of link-list or boilerplate text costs a container.
-NOISE_WEIGHT = 1.5
+from .measure import INLINE_TAGS, PARAGRAPH_TAGS, BlockStats, measure
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class BlockStats:
-    """What one element holds: prose and noise characters, in its whole subtree."""
-
-    chars: int = 0  # all text in the subtree
-    inline_chars: int = 0  # text of the element's own inline content
-    inline_link_chars: int = 0
-    prose: int = 0
-    noise: int = 0
-    paragraphs: int = 0
-
-    @property
-    def score(self) -> float:
-        return self.prose - NOISE_WEIGHT * self.noise
-
-
-def _length(text: str | None) -> int:
-    return len(text.strip()) if text else 0
-
-
-def measure(root: HtmlElement) -> dict[HtmlElement, BlockStats]:
-    """Prose and noise per element, computed bottom-up in one pass over the tree."""
-    stats: dict[HtmlElement, BlockStats] = {}
-    # Blocks inside a link (teaser cards: <a><div>headline</div><p>dek</p></a>) are links.
-    linked = {el for anchor in root.iter("a") for el in anchor.iterdescendants(etree.Element)}
-    for el in reversed(list(root.iter(etree.Element))):
-        tag = el.tag
-        own = BlockStats(inline_chars=_length(el.text))
-        own.chars = own.inline_chars
-        if tag == "a":
-            own.inline_link_chars = own.inline_chars
-        for child in el:
-            child_stats = stats.get(child)
-            if child_stats is not None:
-                own.prose += child_stats.prose
-                own.noise += child_stats.noise
-                own.paragraphs += child_stats.paragraphs
-                own.chars += child_stats.chars
-                if child.tag in INLINE_TAGS:
-                    own.inline_chars += child_stats.inline_chars
-                    own.inline_link_chars += child_stats.inline_link_chars
-            tail = _length(child.tail)
-            own.inline_chars += tail
-            own.chars += tail
-        if tag == "a" or el in linked:
-            own.inline_link_chars = own.inline_chars
-        if tag not in INLINE_TAGS and own.inline_chars:
-            _classify_block(tag, own)
-        stats[el] = own
-    return stats
-
-
-def _classify_block(tag: str, own: BlockStats) -> None:
-    text, links = own.inline_chars, own.inline_link_chars
-    plain = text - links
-    if tag in PARAGRAPH_TAGS and plain >= LINKED_PARAGRAPH_MIN:
-        # A real paragraph that links a lot (names, sources) is still prose.
-        own.prose += plain
-        own.paragraphs += 1
-    elif links > LINK_LIST_DENSITY * text:
-        own.noise += text
-    elif plain >= (MIN_PROSE_PARAGRAPH if tag in PARAGRAPH_TAGS else MIN_PROSE_BLOCK):
-        own.prose += plain
-        own.paragraphs += 1
 
 
 def class_and_id(el: HtmlElement) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
-def furniture_strength(el: HtmlElement) -> float | None:
+def furniture_strength(el: HtmlElement, names: str | None = None) -> float | None:
     """For furniture, the share of page prose above which it is kept anyway; else None."""
     role = (el.get("role") or "").lower()
     if role in rules.BOILERPLATE_ROLES:
         return rules.KEEP_STRONG_SHARE
-    names = class_and_id(el)
+    names = class_and_id(el) if names is None else names
     kind = rules.class_kind(names) if names else None
     if el.tag in rules.STRONG_FURNITURE_TAGS:
         return rules.KEEP_STRONG_SHARE if kind != "content" or el.tag == "nav" else None
@@ -147,24 +60,89 @@ def is_hidden(el: HtmlElement) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def strip_furniture(root: HtmlElement) -> None:
-    """Remove what is never the article (in place), keeping anything holding most prose."""
+@dataclass(frozen=True, slots=True)
+class Stripped:
+    """What `strip_furniture` leaves: the measure of the remaining body, and the
+    parents of removed paywall boxes that showed a subscription prompt."""
+
+    stats: dict[HtmlElement, BlockStats]
+    paywall_prompts: tuple[HtmlElement, ...] = ()
+    semantic: tuple[tuple[str, HtmlElement], ...] = ()
+
+
+def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stripped:
+    """Remove what is never the article (in place), keeping anything holding most prose.
+
+    Works on the page's <body>, or inside `scope` (the body a site rule chose).
+    """
     for el in list(root.iter(*rules.NEVER_CONTENT_TAGS)):
         _drop(el)
-    body = root.find("body")
+    body = scope if scope is not None else root.find("body")
     if body is None:
-        return
+        return Stripped({})
     stats = measure(body)
     total = max(stats[body].prose, 1)
     doomed: list[HtmlElement] = []
-    for el in body.iterdescendants(etree.Element):
+    semantic: list[tuple[str, HtmlElement]] = []
+    # XPath (in C) preselects the few elements a rule could apply to.
+    for el in _FURNITURE_CANDIDATES(body):
+        names = class_and_id(el)
+        kind = _semantic_kind(el, names)
+        if kind is not None:
+            semantic.append((kind, el))
         if el.tag in INLINE_TAGS and el.tag != "span":
             continue
-        keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el)
+        keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el, names)
         if keep_share is not None and stats[el].prose <= keep_share * total:
             doomed.append(el)
-    for el in doomed:
+    prompts = tuple(
+        parent
+        for el in doomed
+        if rules.PAYWALL_CLASS.search(class_and_id(el))
+        and _shows_prompt(el, stats[el])
+        and (parent := el.getparent()) is not None
+    )
+    removed: set[HtmlElement] = set()
+    for el in doomed:  # document order: an element comes before what it contains
+        if any(ancestor in removed for ancestor in el.iterancestors()):
+            continue
+        removed.add(el)
+        _forget(el, stats)
         _drop(el)
+    return Stripped(stats, prompts, tuple(semantic))
+
+
+def _forget(el: HtmlElement, stats: dict[HtmlElement, BlockStats]) -> None:
+    """Take a subtree about to be removed out of the measure, instead of measuring the
+    page again: prose, noise and characters add up, so ancestors just subtract."""
+    gone = stats[el]
+    inline = el.tag in INLINE_TAGS
+    for ancestor in el.iterancestors():
+        held = stats.get(ancestor)
+        if held is None:
+            break
+        held.prose -= gone.prose
+        held.noise -= gone.noise
+        held.paragraphs -= gone.paragraphs
+        held.chars -= gone.chars
+        if inline:  # its text was part of the enclosing block's own text
+            held.inline_chars -= gone.inline_chars
+            held.inline_link_chars -= gone.inline_link_chars
+            inline = ancestor.tag in INLINE_TAGS
+    for inside in el.iter():
+        stats.pop(inside, None)
+
+
+def _shows_prompt(el: HtmlElement, held: BlockStats) -> bool:
+    if not 0 < held.chars <= rules.COOKIE_BLOCK_CHARS:
+        return False
+    return rules.PAYWALL_TEXT.search(" ".join(el.text_content().split())) is not None
+
+
+_FURNITURE_CANDIDATES = etree.XPath(
+    ".//*[@class or @id or @role or @hidden or @aria-hidden or @style or @itemprop]|"
+    + "|".join(f".//{tag}" for tag in (*rules.STRONG_FURNITURE_TAGS, *rules.WEAK_FURNITURE_TAGS))
+)
 
 
 def _drop(el: HtmlElement) -> None:
@@ -172,15 +150,28 @@ def _drop(el: HtmlElement) -> None:
         el.drop_tree()
 
 
-# Containers that say they hold the article body, most specific first.
-SEMANTIC_CONTAINERS = (
-    ("itemprop", "//*[@itemprop='articleBody' or @itemprop='articlebody']"),
-    ("article-body", "//*[contains(@class,'article-body') or contains(@class,'article__body')"
-     " or contains(@class,'articleBody') or contains(@class,'story-body')"
-     " or contains(@class,'entry-content') or contains(@class,'post-content')"
-     " or contains(@class,'article-content') or contains(@class,'story-content')]"),
-    ("article", "//article"),
-)  # fmt: skip
+# Containers that say they hold the article body, most specific first: microdata,
+# then body class names, then <article>.
+SEMANTIC_KINDS = ("itemprop", "article-body", "article")
+SEMANTIC_BODY_CLASS = re.compile(
+    r"(?i)article[-_]{0,2}body|articleBody|story[-_]body|entry[-_]content|post[-_]content|"
+    r"article[-_]content|story[-_]content"
+)
+
+
+def _semantic_kind(el: HtmlElement, names: str) -> str | None:
+    if (el.get("itemprop") or "").lower() == "articlebody":
+        return "itemprop"
+    if names and _is_body_class(el.get("class") or ""):
+        return "article-body"
+    return None
+
+
+@functools.lru_cache(maxsize=8192)  # a memo of a pure function of a class value
+def _is_body_class(value: str) -> bool:
+    return SEMANTIC_BODY_CLASS.search(value) is not None
+
+
 # A semantic container must hold this share of the density winner's prose.
 SEMANTIC_MIN_SHARE = 0.9
 
@@ -188,6 +179,8 @@ SEMANTIC_MIN_SHARE = 0.9
 # The headline's container must hold this share of the density winner's prose to
 # replace it.
 HEADLINE_MIN_SHARE = 0.2
+# ...unless this share of the rest is paragraphs under one parent (the story goes on).
+CONTINUATION_SHARE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,14 +213,27 @@ def _overlaps(a: str, b: str) -> bool:
     return short in long and len(short) >= 0.6 * len(long)
 
 
-def choose_container(body: HtmlElement, headline: list[HtmlElement] | None = None) -> Choice:
+def choose_container(
+    body: HtmlElement,
+    headline: list[HtmlElement] | None = None,
+    stripped: Stripped | None = None,
+) -> Choice:
     """The element holding the article: density winner, narrowed to the headline's
     container when the winner also holds other stories, refined by semantic markup.
 
     `headline` is `find_headline`'s answer from before furniture was stripped; the
-    first of its elements still in the page anchors the search.
+    first of its elements still in the page anchors the search. `stripped` is what
+    `strip_furniture` measured and noticed, when the caller has it.
     """
-    stats = measure(body)
+    stats = stripped.stats if stripped is not None else measure(body)
+    if stripped is not None:
+        marked = stripped.semantic
+    else:
+        marked = tuple(
+            (kind, el)
+            for el in body.iter(etree.Element)
+            if (kind := _semantic_kind(el, class_and_id(el))) is not None
+        )
     best, best_score = body, stats[body].score
     for el, element_stats in stats.items():
         if el.tag in INLINE_TAGS:
@@ -238,8 +244,11 @@ def choose_container(body: HtmlElement, headline: list[HtmlElement] | None = Non
     anchored = _anchored(headline or [], stats, winner)
     if anchored is not None:
         winner = Choice(anchored, "headline", stats[anchored].prose, stats)
-    for name, xpath in SEMANTIC_CONTAINERS:
-        found = [el for el in body.xpath(xpath) if el in stats]
+    for name in SEMANTIC_KINDS:
+        if name == "article":
+            found = [el for el in body.iter("article") if el in stats]
+        else:
+            found = [el for kind, el in marked if kind == name and el in stats]
         semantic = _best_semantic(found, stats, winner)
         if semantic is not None:
             return Choice(semantic, f"semantic:{name}", stats[semantic].prose, stats)
@@ -250,17 +259,44 @@ def _anchored(
     headline: list[HtmlElement], stats: dict[HtmlElement, BlockStats], winner: Choice
 ) -> HtmlElement | None:
     """Inside the winner, the smallest container of the headline that holds a fair
-    share of the winner's prose: the winner then also holds teasers, related stories
-    or comments beside the article."""
+    share of the winner's prose, when the rest of the winner is not the story's own
+    continuation but teasers, related stories or comments."""
     if not winner.prose:
         return None
     for el in headline:
         if el is winner.element:
             return None  # reached the winner: the headline has no container of its own
         if el in stats and stats[el].prose >= HEADLINE_MIN_SHARE * winner.prose:
-            inside = any(a is winner.element for a in el.iterancestors())
-            return el if inside else None
+            if not any(a is winner.element for a in el.iterancestors()):
+                return None
+            if not _continues(winner.element, el, stats):
+                return el
+            # else the story goes on beside it: try the next container up
     return None
+
+
+def _continues(
+    outer: HtmlElement, inner: HtmlElement, stats: dict[HtmlElement, BlockStats]
+) -> bool:
+    """True when most prose of `outer` outside `inner` is paragraphs under one parent:
+    the body of a story whose headline sits in a header with its lede, not a list of
+    teasers (one paragraph per card, or list items)."""
+    by_parent: dict[HtmlElement, int] = {}
+    total = 0
+    stack = [outer]
+    while stack:
+        el = stack.pop()
+        if el is inner:
+            continue
+        children = [child for child in el if child in stats]
+        own = stats[el].prose - sum(stats[child].prose for child in children)
+        if own > 0:
+            total += own
+            if el.tag in PARAGRAPH_TAGS:
+                parent = el.getparent()
+                by_parent[parent] = by_parent.get(parent, 0) + own
+        stack.extend(child for child in children if stats[child].prose)
+    return total > 0 and max(by_parent.values(), default=0) >= CONTINUATION_SHARE * total
 
 
 def _best_semantic(
