@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
+from . import stories
 from .extract import extract_article
 from .models import Article, Entry, SiteRules, Source
 
@@ -55,3 +56,15 @@ def article_from_entry(entry: Entry, source: Source, *, reason: str | None = Non
     if reason:
         article = replace(article, is_partial=True, partial_reason=reason)
     return merge_entry(article, entry, source)
+
+
+def prepare_page(text: str, url: str, source: Source, entry: Entry) -> tuple[Article, str]:
+    """Extract a fetched page, complete it from its entry and sign it for story matching.
+
+    The CPU-heavy part of a pass, so the pipeline runs it in worker processes; it takes
+    and returns plain values (picklable), and never raises for a bad page.
+    """
+    rules = SiteRules(source.content_selector, source.remove_selectors)
+    article = extract_article(text, url, rules=rules, publisher_hint=source.publisher)
+    article = merge_entry(article, entry, source)
+    return article, stories.signature(article).to_text()

@@ -337,12 +337,21 @@ class FetchLog:
 
 
 @dataclass(frozen=True, slots=True)
+class Prepared:
+    """An article ready for the store, with what was computed away from the event loop."""
+
+    article: Article
+    retry: bool = False  # the page could not be had: fetch it again next time
+    signature: str = ""  # `stories.StorySignature.to_text()`; the store computes it if empty
+    validators: tuple[tuple[str, Validators], ...] = ()  # the page's, saved with the article
+
+
+@dataclass(frozen=True, slots=True)
 class SourceUpdate:
-    """Everything one pass learned about one source, saved by the store in one transaction."""
+    """What one pass learned about a source besides its articles (saved as they come)."""
 
     source_id: str
     checked_at: datetime
-    articles: tuple[tuple[Article, bool], ...] = ()  # (article, retry its page later)
     seen_entries: tuple[tuple[str, str], ...] = ()  # (entry id, entry fingerprint)
     validators: tuple[tuple[str, Validators], ...] = ()
     log: tuple[FetchLog, ...] = ()

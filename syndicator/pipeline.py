@@ -1,16 +1,19 @@
 """One pass over the sources: the only module that combines network, parsing and storage.
 
 For each source: fetch its feed or index page (conditional GET), discover entries,
-fetch and extract the pages of new or changed entries (CPU-heavy extraction runs in
-an executor so it never stalls the fetchers), and save everything the source taught
-us in one transaction. Failures are recorded per source and stage; the pass goes on.
-Then publish: render every output from the store and write only what changed.
+fetch and extract the pages of new or changed entries, and save each article as it is
+ready. CPU-heavy work (feed parsing, extraction, story signatures) runs in worker
+processes so it never stalls the fetchers; the event loop is the database's one writer.
+A source holds at most `per_host_concurrency` pages at a time, so memory stays flat
+however many sources a pass checks. Failures are recorded per source and stage; the
+pass goes on. Then publish: render every output from the store, write what changed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import logging
 import random
 import smtplib
@@ -18,11 +21,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal, TypeVar
 
 import httpx
 
 from . import publish
-from .assemble import article_from_entry, merge_entry
+from .assemble import article_from_entry, prepare_page
 from .digest import Period, build_digest, period_bounds, render_digest, send_digest
 from .discover import discover
 from .errors import (
@@ -34,7 +38,6 @@ from .errors import (
     StoreError,
     SyndicatorError,
 )
-from .extract import extract_article
 from .fetch import Fetcher, next_attempt
 from .models import (
     Article,
@@ -43,9 +46,9 @@ from .models import (
     Failure,
     FetchLog,
     FetchResult,
+    Prepared,
     Rejected,
     RunReport,
-    SiteRules,
     Source,
     SourceReport,
     SourceState,
@@ -55,6 +58,7 @@ from .models import (
 from .store import KnownEntry, Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -70,17 +74,18 @@ class Services:
     fetcher: Fetcher
     target: publish.OutputTarget
     clock: Callable[[], datetime] = utc_now
-    executor: Executor | None = None
+    executor: Executor | None = None  # None: CPU work runs inline, on the event loop
     hub_client: httpx.AsyncClient | None = None
     rng: random.Random = field(default_factory=random.Random)
 
 
 @dataclass(slots=True)
 class _Work:
-    """What checking one source gathers before it is saved."""
+    """What checking one source gathers; articles are saved as they come."""
 
     source: Source
-    articles: list[tuple[Article, bool]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "updated": 0, "unchanged": 0})
+    partial: int = 0
     validators: list[tuple[str, Validators]] = field(default_factory=list)
     log: list[FetchLog] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
@@ -97,24 +102,39 @@ async def run_pass(
     chosen = [s for s in (sources or services.config.sources) if s.enabled]
     reports = await asyncio.gather(*(check_source(services, s, force=force) for s in chosen))
     services.store.save_host_blocks(services.fetcher.blocked_until)
-    published = await publish_site(services)
+    published = await publish_site(services, only_if_changed=True)
     return RunReport(started, services.clock(), tuple(reports), published)
 
 
-async def publish_site(services: Services) -> tuple[str, ...]:
-    """Render every output from the store; write (and announce) only files that changed."""
+async def publish_site(services: Services, *, only_if_changed: bool = False) -> tuple[str, ...]:
+    """Render every output from the store; write (and announce) only files that changed.
+
+    With `only_if_changed`, skip the rendering when neither the stored articles nor the
+    configuration changed since the last publish (a pass that found nothing new).
+    """
     config = services.config
+    key = f"{services.store.content_version()}:{_config_digest(config)}"
+    if only_if_changed and services.store.published_key() == key:
+        return ()
     feeds = {
         channel: services.store.recent(channel, config.publish.items_per_feed)
         for channel in publish.channels_for(config)
     }
-    changed = publish.write_outputs(services.target, publish.render_outputs(config, feeds))
+    files = await _offload(services, publish.render_outputs, config, feeds)
+    changed = publish.write_outputs(services.target, files)
+    services.store.set_published_key(key)
     hub = config.site.websub_hub
     changed_feeds = publish.changed_feed_urls(config, changed)
     if hub and changed_feeds and services.hub_client is not None:
         for failure in await publish.notify_hub(services.hub_client, hub, changed_feeds):
             log.warning("websub: %s", failure.message)
     return changed
+
+
+def _config_digest(config: Config) -> str:
+    """What of the configuration shows in published files (dataclass reprs are stable)."""
+    shown = repr((config.site, config.publish, config.sources))
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
 
 async def make_digest(
@@ -149,23 +169,24 @@ async def check_source(services: Services, source: Source, *, force: bool = Fals
     if not force and state.next_check and now < state.next_check:
         return SourceReport(source.id, "skipped", note=f"next check at {state.next_check:%H:%M}Z")
     work = _Work(source)
-    status: str = "ok"
+    status: Literal["ok", "not_modified"] = "ok"
     next_check: datetime | None = None
     try:
         result = await _fetch(
             services, work, source.url, "feed" if source.kind == "feed" else "page"
         )
+        entries: list[Entry] = []
         if result.not_modified:
             status = "not_modified"
-            entries: list[Entry] = []
         else:
-            found = discover(source, result)
+            found = await _offload(services, discover, source, result)
             entries = list(found.entries)
             work.failures.extend(Failure("discover", "warning", text) for text in found.warnings)
             if found.ttl:
                 next_check = now + found.ttl
         if result.fresh_until and (next_check is None or result.fresh_until > next_check):
             next_check = result.fresh_until
+        del result
         await _process_entries(services, work, entries)
     except StoreError:
         raise  # the pass itself cannot go on
@@ -181,30 +202,26 @@ async def check_source(services: Services, source: Source, *, force: bool = Fals
     return _finish(services, work, now, state, failed=failed, next_check=next_check)
 
 
-def _backoff(services: Services, source: Source, state: SourceState) -> timedelta:
-    return next_attempt(
-        state.failures + 1,
-        interval=source.interval,
-        max_backoff=services.config.fetch.max_backoff,
-        rng=services.rng,
-    )
-
-
 async def _process_entries(services: Services, work: _Work, entries: list[Entry]) -> None:
     source = work.source
     known = services.store.known_entries(source.id, [e.entry_id for e in entries])
     work.seen.extend((e.entry_id, e.fingerprint) for e in entries)
     todo = [e for e in entries if _needs_work(e, known.get(e.entry_id))]
     listed = {e.entry_id for e in entries}
-    retries = services.store.retry_entries(source.id, source.max_entries)
-    todo += [e for e in retries if e.entry_id not in listed]
-    results = await asyncio.gather(*(_article(services, work, entry, known) for entry in todo))
-    for entry, outcome in zip(todo, results, strict=True):
-        if isinstance(outcome, Rejected):
-            work.rejected.append(outcome)
-        elif outcome is not None:
-            article, retry = outcome
-            work.articles.append((replace(article, entry_id=entry.entry_id), retry))
+    todo += [
+        e
+        for e in services.store.retry_entries(source.id, source.max_entries)
+        if e.entry_id not in listed
+    ]
+    # A host takes only a few requests at a time anyway; holding more of its pages
+    # would only hold memory.
+    slots = asyncio.Semaphore(services.config.fetch.per_host_concurrency)
+
+    async def one(entry: Entry) -> None:
+        async with slots:
+            await _entry(services, work, entry, entry.entry_id in known)
+
+    await asyncio.gather(*(one(entry) for entry in todo))
 
 
 def _needs_work(entry: Entry, known: KnownEntry | None) -> bool:
@@ -216,51 +233,69 @@ def _needs_work(entry: Entry, known: KnownEntry | None) -> bool:
     return bool(entry.updated and known.updated and entry.updated > known.updated)
 
 
-async def _article(
-    services: Services, work: _Work, entry: Entry, known: dict[str, KnownEntry]
-) -> tuple[Article, bool] | Rejected | None:
-    """The article for an entry: its page extracted, else the feed's own text (partial, retry)."""
+async def _entry(services: Services, work: _Work, entry: Entry, known: bool) -> None:
+    """Make the entry's article and save it: its page extracted, else the feed's own text."""
     source = work.source
     if not source.full_text:
-        return _accept(article_from_entry(entry, source), entry, retry=False)
-    validators = services.store.validators(entry.url) if entry.entry_id in known else Validators()
+        _save(services, work, entry, article_from_entry(entry, source))
+        return
+    validators = services.store.validators(entry.url) if known else Validators()
     try:
-        page = await _fetch(services, work, entry.url, "page", validators=validators)
+        page = await _fetch(services, work, entry.url, "page", validators=validators, keep=False)
     except RobotsDisallowed as exc:
         work.failures.append(Failure("page", exc.kind, str(exc), entry.url))
         fallback = article_from_entry(entry, source, reason="robots.txt disallows the page")
-        return _accept(fallback, entry, retry=False)
+        _save(services, work, entry, fallback)
+        return
     except FetchError as exc:
         work.failures.append(Failure("page", exc.kind, str(exc), entry.url))
         reason = f"page could not be fetched ({exc.kind}); will retry"
-        return _accept(article_from_entry(entry, source, reason=reason), entry, retry=True)
+        _save(services, work, entry, article_from_entry(entry, source, reason=reason), retry=True)
+        return
+    page_validators = ((page.url, page.validators), (entry.url, page.validators))
     if page.not_modified:
-        return None
-    extract = functools.partial(
-        extract_article,
-        page.text(),
-        page.url,
-        rules=SiteRules(source.content_selector, source.remove_selectors),
-        publisher_hint=source.publisher,
-    )
-    loop = asyncio.get_running_loop()
+        services.store.save_validators(page_validators, services.clock())
+        return
     try:
-        article = await loop.run_in_executor(services.executor, extract)
-    except Exception as exc:  # extract_article never raises; a broken worker process can
-        log.exception("extracting %s failed", entry.url)
-        work.failures.append(
-            Failure("extract", "internal", f"{type(exc).__name__}: {exc}", entry.url)
+        article, signature = await _offload(
+            services, prepare_page, page.text(), page.url, source, entry
         )
+    except Exception as exc:  # prepare_page never raises; a broken worker process can
+        log.exception("extracting %s failed", entry.url)
+        message = f"{type(exc).__name__}: {exc}"
+        work.failures.append(Failure("extract", "internal", message, entry.url))
         fallback = article_from_entry(entry, source, reason="extraction failed; will retry")
-        return _accept(fallback, entry, retry=True)
-    return _accept(merge_entry(article, entry, source), entry, retry=False)
+        _save(services, work, entry, fallback, retry=True)
+        return
+    _save(services, work, entry, article, signature=signature, validators=page_validators)
 
 
-def _accept(article: Article, entry: Entry, *, retry: bool) -> tuple[Article, bool] | Rejected:
-    """Keep an article that has something to show; reject an empty one with a reason."""
+def _save(
+    services: Services,
+    work: _Work,
+    entry: Entry,
+    article: Article,
+    *,
+    retry: bool = False,
+    signature: str = "",
+    validators: tuple[tuple[str, Validators], ...] = (),
+) -> None:
+    """Save an article that has something to show; reject an empty one with a reason."""
     if not article.content_text.strip() and not article.summary.strip() and not article.title:
-        return Rejected(entry.url, "extract", "no title and no text")
-    return article, retry
+        work.rejected.append(Rejected(entry.url, "extract", "no title and no text"))
+        return
+    prepared = Prepared(replace(article, entry_id=entry.entry_id), retry, signature, validators)
+    outcome = services.store.save_article(work.source.id, prepared, services.clock())
+    work.counts[outcome] += 1
+    work.partial += article.is_partial
+
+
+async def _offload(services: Services, function: Callable[..., T], *args: Any) -> T:
+    """Run CPU-heavy pure work in the worker processes (inline when there are none)."""
+    if services.executor is None:
+        return function(*args)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(services.executor, functools.partial(function, *args))
 
 
 async def _fetch(
@@ -270,8 +305,13 @@ async def _fetch(
     kind: str,
     *,
     validators: Validators | None = None,
+    keep: bool = True,
 ) -> FetchResult:
-    """Fetch through the polite client, logging the request either way."""
+    """Fetch through the polite client, logging the request either way.
+
+    With `keep` the response's validators are saved with the source at the end of the
+    pass; a page's are saved with its article instead.
+    """
     source = work.source
     if validators is None:
         validators = services.store.validators(url)
@@ -284,32 +324,30 @@ async def _fetch(
             user_agent=source.user_agent,
         )
     except (FetchError, ParseError) as exc:
+        status = getattr(exc, "status", None)
         work.log.append(
-            FetchLog(
-                started,
-                source.id,
-                url,
-                kind,
-                exc.kind,
-                getattr(exc, "status", None),
-                message=str(exc)[:500],
-            )
+            FetchLog(started, source.id, url, kind, exc.kind, status, message=str(exc)[:500])
         )
         raise
-    work.validators.append((url, result.validators))
+    if keep:
+        work.validators.append((url, result.validators))
+    outcome = "not_modified" if result.not_modified else "ok"
+    elapsed_ms = int(result.elapsed.total_seconds() * 1000)
     work.log.append(
         FetchLog(
-            started,
-            source.id,
-            url,
-            kind,
-            "not_modified" if result.not_modified else "ok",
-            result.status,
-            len(result.body),
-            int(result.elapsed.total_seconds() * 1000),
+            started, source.id, url, kind, outcome, result.status, len(result.body), elapsed_ms
         )
     )
     return result
+
+
+def _backoff(services: Services, source: Source, state: SourceState) -> timedelta:
+    return next_attempt(
+        state.failures + 1,
+        interval=source.interval,
+        max_backoff=services.config.fetch.max_backoff,
+        rng=services.rng,
+    )
 
 
 def _finish(
@@ -318,52 +356,45 @@ def _finish(
     now: datetime,
     state: SourceState,
     *,
-    status: str = "ok",
+    status: Literal["ok", "not_modified"] = "ok",
     failed: Exception | None = None,
     next_check: datetime | None = None,
 ) -> SourceReport:
-    """Save what the source taught us (one transaction) and report it."""
+    """Save what else the source taught us (one transaction) and report it."""
     source = work.source
-    if failed is not None:
+    if failed is None:
+        new_state = SourceState(source.id, now, now, next_check, 0, None, None)
+    else:
         if isinstance(failed, SyndicatorError):
             kind, message = failed.kind, str(failed)
         else:
             kind, message = "internal", f"{type(failed).__name__}: {failed}"
         stage = "discover" if isinstance(failed, ParseError) else "fetch"
-        if kind == "internal":
-            stage = "source"
+        stage = "source" if kind == "internal" else stage
         work.failures.insert(0, Failure(stage, kind, message, getattr(failed, "url", None)))
-        backoff = not isinstance(failed, RetryLater)
+        retried_later = isinstance(failed, RetryLater)  # the server's wish, not our failure
         new_state = replace(
             state,
             last_checked=now,
             next_check=next_check,
-            failures=state.failures + 1 if backoff else state.failures,
+            failures=state.failures if retried_later else state.failures + 1,
             last_error_kind=kind,
             last_error=message[:500],
         )
-        status = "failed"
-    else:
-        new_state = SourceState(source.id, now, now, next_check, 0, None, None)
-    saved = services.store.save(
+    services.store.save(
         SourceUpdate(
-            source.id,
-            now,
-            tuple(work.articles),
-            tuple(work.seen),
-            tuple(work.validators),
-            tuple(work.log),
-            new_state,
+            source.id, now, tuple(work.seen), tuple(work.validators), tuple(work.log), new_state
         )
     )
+    elapsed = services.clock() - now
     return SourceReport(
         source.id,
-        status,  # type: ignore[arg-type]
-        new=saved.new,
-        updated=saved.updated,
-        unchanged=saved.unchanged,
-        partial=sum(1 for article, _ in work.articles if article.is_partial),
+        "failed" if failed is not None else status,
+        new=work.counts["new"],
+        updated=work.counts["updated"],
+        unchanged=work.counts["unchanged"],
+        partial=work.partial,
         rejected=tuple(work.rejected),
         failures=tuple(work.failures),
-        duration=services.clock() - now if services.clock() >= now else timedelta(0),
+        duration=max(elapsed, timedelta(0)),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from syndicator.models import (
     Article,
     Channel,
     FetchLog,
+    Prepared,
     RobotsRecord,
     Source,
     SourceState,
@@ -53,8 +55,11 @@ def store(tmp_path: Path) -> Store:
     opened.close()
 
 
-def save(store: Store, source: str, *articles: Article, at: datetime = T0, retry: bool = False):  # type: ignore[no-untyped-def]
-    return store.save(SourceUpdate(source, at, tuple((a, retry) for a in articles)))
+def save(
+    store: Store, source: str, *articles: Article, at: datetime = T0, retry: bool = False
+) -> Counter[str]:
+    """Save articles as the pipeline does, one transaction each; count the outcomes."""
+    return Counter(store.save_article(source, Prepared(a, retry), at) for a in articles)
 
 
 def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
@@ -65,16 +70,20 @@ def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
     with Store.open(path) as second:
         assert second.counts()["articles"] == 1
         applied = list(second.db.query("select name from _sqlite_migrations"))
-        assert [row["name"] for row in applied] == ["m001_initial", "m002_entry_fingerprint"]
+        assert [row["name"] for row in applied] == [
+            "m001_initial",
+            "m002_entry_fingerprint",
+            "m003_meta",
+        ]
 
 
 def test_new_unchanged_updated_keep_id_and_first_seen(store: Store) -> None:
     """A changed article bumps changed_at, never its id or first_seen."""
     original = article("a", "https://www.war.gov/a")
-    assert save(store, "dod", original).new == 1
-    assert save(store, "dod", original, at=T0 + timedelta(hours=1)).unchanged == 1
+    assert save(store, "dod", original)["new"] == 1
+    assert save(store, "dod", original, at=T0 + timedelta(hours=1))["unchanged"] == 1
     edited = replace(original, id="some-new-id", content_hash="hash-2", content_text="Edited")
-    assert save(store, "dod", edited, at=T0 + timedelta(hours=2)).updated == 1
+    assert save(store, "dod", edited, at=T0 + timedelta(hours=2))["updated"] == 1
     (stored,) = store.recent(Channel("source", "dod"), 10)
     assert stored.article.id == "a"
     assert stored.article.content_text == "Edited"
@@ -101,7 +110,7 @@ def test_partial_fallback_never_replaces_full_text(store: Store) -> None:
         is_partial=True,
         partial_reason="timeout",
     )
-    assert save(store, "dod", fallback, retry=True).unchanged == 1
+    assert save(store, "dod", fallback, retry=True)["unchanged"] == 1
     assert store.article("a").article.content_text == "Text a"  # type: ignore[union-attr]
     assert store.retry_entries("dod", 10) == []
 
@@ -229,3 +238,17 @@ def test_signature_from_an_older_matcher_is_recomputed(store: Store) -> None:
     assert store.article("c").story_id == "o"  # type: ignore[union-attr]
     (row,) = store.db.query("select signature from articles where id = 'o'")
     assert row["signature"] != '{"v": 0}'
+
+
+def test_content_version_moves_only_when_published_content_may_change(store: Store) -> None:
+    """New, updated and hidden articles move the version; an unchanged save does not."""
+    start = store.content_version()
+    a = article("a", "https://www.war.gov/a")
+    save(store, "dod", a)
+    after_new = store.content_version()
+    save(store, "dod", a)
+    assert store.content_version() == after_new > start
+    save(store, "dod", replace(a, content_hash="h2", content_text="edited"))
+    after_update = store.content_version()
+    store.set_hidden("a", True)
+    assert store.content_version() > after_update > after_new

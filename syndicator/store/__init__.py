@@ -1,5 +1,5 @@
 """Storage stage: SQLite through sqlite-utils, with migrations in code."""
 
-from .database import KnownEntry, SaveResult, Store
+from .database import KnownEntry, Outcome, Store
 
-__all__ = ["KnownEntry", "SaveResult", "Store"]
+__all__ = ["KnownEntry", "Outcome", "Store"]

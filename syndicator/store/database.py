@@ -4,6 +4,10 @@ Articles keep their id and first-seen time for ever; a source's entries map to
 articles; articles that tell one story share a `story_id` and the story names the
 copy we publish. HTTP validators, robots.txt, Retry-After blocks, per-source state
 and the fetch log live here too, so a cron run knows what the last one learned.
+
+sqlite-utils creates the schema (migrations), full-text search and the ad-hoc reads;
+the hot write path uses plain parameterised SQL, because sqlite-utils' insert/upsert
+read the table's schema on every call, which cost more than the writes themselves.
 """
 
 from __future__ import annotations
@@ -18,19 +22,19 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from .. import stories
 from ..errors import StoreError
 from ..models import (
     Article,
     Entry,
+    Prepared,
     RobotsRecord,
     Source,
     SourceState,
     SourceUpdate,
     Validators,
 )
-from .reading import Reading
-from .rows import article_from_row, article_row, state_from_row, state_row, to_datetime, to_text
+from .linking import StoryLinking
+from .rows import article_row, state_from_row, state_row, to_datetime, to_text
 from .schema import MIGRATIONS
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -46,14 +50,7 @@ class KnownEntry:
     fingerprint: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class SaveResult:
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-class Store(Reading):
+class Store(StoryLinking):
     """Open with `Store.open(path)`; close when done (or use as a context manager)."""
 
     def __init__(self, db: Database) -> None:
@@ -86,29 +83,27 @@ class Store(Reading):
 
     def sync_sources(self, sources: Iterable[Source], now: datetime) -> None:
         """Remember source names, so stored appearances can name their source."""
-        rows = [
-            {
-                "id": s.id,
-                "name": s.name,
-                "url": s.url,
-                "homepage": s.homepage,
-                "synced_at": to_text(now),
-            }
-            for s in sources
-        ]
         with self._writing():
-            self.db.table("sources").upsert_all(rows, pk="id")
+            for s in sources:
+                row = {
+                    "id": s.id,
+                    "name": s.name,
+                    "url": s.url,
+                    "homepage": s.homepage,
+                    "synced_at": to_text(now),
+                }
+                self._put("sources", row, key=("id",))
 
     def source_state(self, source_id: str) -> SourceState:
-        return state_from_row(source_id, self._get("source_state", source_id))
+        return state_from_row(source_id, self._get("source_state", source_id=source_id))
 
     def validators(self, url: str) -> Validators:
-        row = self._get("http_cache", url)
+        row = self._get("http_cache", url=url)
         return Validators(row["etag"], row["last_modified"]) if row else Validators()
 
     def get(self, origin: str) -> RobotsRecord | None:
         """RobotsCache protocol: the robots.txt last fetched for an origin."""
-        row = self._get("robots", origin)
+        row = self._get("robots", origin=origin)
         if row is None:
             return None
         fetched_at = to_datetime(row["fetched_at"])
@@ -126,7 +121,7 @@ class Store(Reading):
             "last_modified": record.validators.last_modified,
         }
         with self._writing():
-            self.db.table("robots").upsert(row, pk="origin")
+            self._put("robots", row, key=("origin",))
 
     def host_blocks(self, now: datetime) -> dict[str, datetime]:
         """Hosts that asked us (Retry-After) to stay away until a time still ahead."""
@@ -134,9 +129,9 @@ class Store(Reading):
         return {row["host"]: until for row in rows if (until := to_datetime(row["until"]))}
 
     def save_host_blocks(self, blocks: Mapping[str, datetime]) -> None:
-        rows = [{"host": host, "until": to_text(until)} for host, until in blocks.items()]
         with self._writing():
-            self.db.table("host_blocks").upsert_all(rows, pk="host")
+            for host, until in blocks.items():
+                self._put("host_blocks", {"host": host, "until": to_text(until)}, key=("host",))
 
     # --- entries and articles ---------------------------------------------------------
 
@@ -145,8 +140,8 @@ class Store(Reading):
             return {}
         marks = ",".join("?" * len(entry_ids))
         rows = self.db.query(
-            f"select e.entry_id, e.article_id, e.retry, e.fingerprint, a.updated from entries e "  # noqa: S608
-            f"join articles a on a.id = e.article_id "
+            "select e.entry_id, e.article_id, e.retry, e.fingerprint, a.updated "  # noqa: S608
+            "from entries e join articles a on a.id = e.article_id "
             f"where e.source_id = ? and e.entry_id in ({marks})",
             [source_id, *entry_ids],
         )
@@ -179,99 +174,119 @@ class Store(Reading):
             for row in rows
         ]
 
-    def save(self, update: SourceUpdate) -> SaveResult:
-        """Save one source's pass in one transaction: articles, entries, validators, state, log."""
-        counts = {"new": 0, "updated": 0, "unchanged": 0}
+    def save_article(self, source_id: str, prepared: Prepared, now: datetime) -> Outcome:
+        """Save one article with its entry and its page's validators, in one transaction."""
+        with self._writing():
+            outcome = self._save_article(source_id, prepared, now)
+            self._save_validators(prepared.validators, now)
+        return outcome
+
+    def save(self, update: SourceUpdate) -> None:
+        """Save the rest of a source's pass in one transaction: entries seen, validators,
+        state and the fetch log (its articles were saved as they came)."""
         now = update.checked_at
         with self._writing():
-            for article, retry in update.articles:
-                counts[self._save_article(update.source_id, article, retry, now)] += 1
             for entry_id, fingerprint in update.seen_entries:
                 self.db.execute(
                     "update entries set last_seen = ?, fingerprint = ? "
                     "where source_id = ? and entry_id = ?",
                     [to_text(now), fingerprint, update.source_id, entry_id],
                 )
-            self.db.table("http_cache").upsert_all(
-                [
-                    {
-                        "url": url,
-                        "etag": v.etag,
-                        "last_modified": v.last_modified,
-                        "updated_at": to_text(now),
-                    }
-                    for url, v in update.validators
-                    if v
-                ],
-                pk="url",
-            )
+            self._save_validators(update.validators, now)
             if update.state is not None:
-                self.db.table("source_state").upsert(state_row(update.state), pk="source_id")
-            self.db.table("fetch_log").insert_all(
-                {
-                    "at": to_text(log.at),
-                    "source_id": log.source_id,
-                    "url": log.url,
-                    "stage": log.stage,
-                    "outcome": log.outcome,
-                    "status": log.status,
-                    "bytes": log.bytes,
-                    "elapsed_ms": log.elapsed_ms,
-                    "message": log.message,
-                }
-                for log in update.log
+                self._put("source_state", state_row(update.state), key=("source_id",))
+            self.db.conn.executemany(
+                "insert into fetch_log (at, source_id, url, stage, outcome, status, bytes, "
+                "elapsed_ms, message) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        to_text(log.at),
+                        log.source_id,
+                        log.url,
+                        log.stage,
+                        log.outcome,
+                        log.status,
+                        log.bytes,
+                        log.elapsed_ms,
+                        log.message,
+                    )
+                    for log in update.log
+                ],
             )
-        return SaveResult(**counts)
 
-    def _save_article(
-        self, source_id: str, article: Article, retry: bool, now: datetime
-    ) -> Outcome:
-        entry_key = (source_id, article.entry_id or article.id)
-        entry = self._get("entries", entry_key)
+    def content_version(self) -> int:
+        """A number that grows whenever anything a published file shows may have changed."""
+        row = self._get("meta", key="content_version")
+        return int(row["value"]) if row else 0
+
+    def published_key(self) -> str | None:
+        row = self._get("meta", key="published")
+        return row["value"] if row else None
+
+    def set_published_key(self, key: str) -> None:
+        with self._writing():
+            self._put("meta", {"key": "published", "value": key}, key=("key",))
+
+    def _bump(self) -> None:
+        self.db.execute(
+            "update meta set value = cast(value as integer) + 1 where key = 'content_version'"
+        )
+
+    def save_validators(self, validators: Iterable[tuple[str, Validators]], now: datetime) -> None:
+        """Remember validators on their own (a page answered 304)."""
+        with self._writing():
+            self._save_validators(validators, now)
+
+    def set_hidden(self, article_id: str, hidden: bool) -> bool:
+        """Hide an article (or show it again) in every published output; False if unknown."""
+        with self._writing():
+            cursor = self.db.execute(
+                "update articles set hidden = ? where id = ?", [int(hidden), article_id]
+            )
+            self._bump()
+        return cursor.rowcount > 0
+
+    def _save_article(self, source_id: str, prepared: Prepared, now: datetime) -> Outcome:
+        article, retry = prepared.article, prepared.retry
+        entry_id = article.entry_id or article.id
+        entry = self._get("entries", source_id=source_id, entry_id=entry_id)
         if entry is not None:
             article = replace(article, id=entry["article_id"])  # an id never changes
-        stored = self._get("articles", article.id)
+        stored = self._get("articles", id=article.id)
         outcome: Outcome
         if stored is None:
-            self._insert_article(source_id, article, now)
+            self._insert_article(source_id, article, prepared.signature, now)
             outcome = "new"
         elif article.is_partial and not stored["is_partial"]:
             outcome = "unchanged"  # never replace a full text with a fallback
             retry = False
         elif article.content_hash == stored["content_hash"] and article.title == stored["title"]:
-            self.db.table("articles").update(article.id, {"last_seen": to_text(now)})
+            self.db.execute(
+                "update articles set last_seen = ? where id = ?", [to_text(now), article.id]
+            )
             outcome = "unchanged"
         else:
-            row = article_row(article)
-            row.pop("id")
-            first_seen = to_datetime(stored["first_seen"])
-            row.update(
-                changed_at=to_text(now),
-                last_seen=to_text(now),
-                date=to_text(article.published or first_seen),
-                signature=stories.signature(article).to_text(),
-            )
-            self.db.table("articles").update(article.id, row)
-            self._index_story_keys(article)
-            self._refresh_story(stored["story_id"], now)
+            self._update_article(article, prepared.signature, stored, now)
             outcome = "updated"
-        self.db.table("entries").upsert(
-            {
-                "source_id": source_id,
-                "entry_id": entry_key[1],
-                "article_id": article.id,
-                "url": article.url,
-                "first_seen": entry["first_seen"] if entry else to_text(now),
-                "last_seen": to_text(now),
-                "retry": int(retry),
-            },
-            pk=("source_id", "entry_id"),
-        )
+        row = {
+            "source_id": source_id,
+            "entry_id": entry_id,
+            "article_id": article.id,
+            "url": article.url,
+            "first_seen": entry["first_seen"] if entry else to_text(now),
+            "last_seen": to_text(now),
+            "retry": int(retry),
+        }
+        self._put("entries", row, key=("source_id", "entry_id"))
+        if outcome != "unchanged":
+            self._bump()
         return outcome
 
-    def _insert_article(self, source_id: str, article: Article, now: datetime) -> None:
-        signature = stories.signature(article)
-        story_id = self._find_story(signature) or article.id
+    def _insert_article(
+        self, source_id: str, article: Article, signature: str, now: datetime
+    ) -> None:
+        sig = self._parsed_signature(article, signature)
+        story_id = self._find_story(sig) or article.id
         row = article_row(article)
         row.update(
             source_id=source_id,
@@ -280,88 +295,57 @@ class Store(Reading):
             last_seen=to_text(now),
             date=to_text(article.published or now),
             story_id=story_id,
-            signature=signature.to_text(),
+            signature=sig.to_text(),
             hidden=0,
         )
-        self.db.table("articles").insert(row, pk="id")
-        self._index_story_keys(article, signature)
-        self._refresh_story(story_id, now)
+        self._put("articles", row)
+        self._index_story_keys(article.id, sig)
+        self._refresh_story(story_id, now, new_member=article.id)
 
-    def _index_story_keys(
-        self, article: Article, sig: stories.StorySignature | None = None
+    def _update_article(
+        self, article: Article, signature: str, stored: Mapping[str, Any], now: datetime
     ) -> None:
-        sig = sig or stories.signature(article)
-        self.db.execute("delete from story_keys where article_id = ?", [article.id])
-        self.db.table("story_keys").insert_all(
-            ({"key": key, "article_id": article.id} for key in stories.lookup_keys(sig)),
-            pk=("key", "article_id"),
-            ignore=True,
+        sig = self._parsed_signature(article, signature)
+        row = article_row(article)
+        del row["id"]
+        row.update(
+            changed_at=to_text(now),
+            last_seen=to_text(now),
+            date=to_text(article.published or to_datetime(stored["first_seen"])),
+            signature=sig.to_text(),
         )
-
-    def _find_story(self, sig: stories.StorySignature) -> str | None:
-        """The story of the stored article the matcher says is the same story.
-
-        Candidates share lookup keys; those sharing the most, then the newest, are tried
-        first, so templated releases that share many keys cannot crowd out a true match.
-        """
-        keys = stories.lookup_keys(sig)
-        if not keys:
-            return None
-        marks = ",".join("?" * len(keys))
-        rows = self.db.query(
-            f"select a.*, count(*) as shared from story_keys k "  # noqa: S608
-            f"join articles a on a.id = k.article_id where k.key in ({marks}) "
-            f"group by a.id order by shared desc, a.first_seen desc, a.id limit 200",
-            list(keys),
+        assignments = ", ".join(f"{column} = ?" for column in row)
+        self.db.execute(
+            f"update articles set {assignments} where id = ?",  # noqa: S608 (our column names)
+            [*row.values(), article.id],
         )
-        for row in rows:
-            if stories.match(sig, self._signature(row)):
-                return str(row["story_id"])
-        return None
+        self._index_story_keys(article.id, sig)
+        self._refresh_story(stored["story_id"], now)
 
-    def _signature(self, row: dict[str, Any]) -> stories.StorySignature:
-        """A stored signature; one from an older matcher version is recomputed and saved."""
-        try:
-            return stories.StorySignature.from_text(row["signature"] or "")
-        except ValueError:
-            article = article_from_row(row)
-            fresh = stories.signature(article)
-            self.db.table("articles").update(article.id, {"signature": fresh.to_text()})
-            self._index_story_keys(article, fresh)
-            return fresh
-
-    def _refresh_story(self, story_id: str, now: datetime) -> None:
-        """Pick the copy to publish again, and date the story by it."""
-        rows = list(
-            self.db.query(
-                "select * from articles where story_id = ? order by first_seen, id", [story_id]
-            )
-        )
-        members = [article_from_row(row) for row in rows]
-        chosen = rows[stories.representative(members)]
-        current = self._get("stories", story_id)
-        membership_changed = current is None or current["representative_id"] != chosen["id"]
-        self.db.table("stories").upsert(
-            {
-                "id": story_id,
-                "representative_id": chosen["id"],
-                "date": chosen["date"],
-                "changed_at": to_text(now)
-                if membership_changed or len(rows) > 1
-                else chosen["changed_at"],
-            },
-            pk="id",
-        )
-
-    def set_hidden(self, article_id: str, hidden: bool) -> bool:
-        """Hide an article (or show it again) in every published output; False if unknown."""
-        with self._writing():
-            cursor = self.db.execute(
-                "update articles set hidden = ? where id = ?", [int(hidden), article_id]
-            )
-        return cursor.rowcount > 0
+    def _save_validators(self, validators: Iterable[tuple[str, Validators]], now: datetime) -> None:
+        for url, v in validators:
+            if v:
+                row = {
+                    "url": url,
+                    "etag": v.etag,
+                    "last_modified": v.last_modified,
+                    "updated_at": to_text(now),
+                }
+                self._put("http_cache", row, key=("url",))
 
     # --- helpers ------------------------------------------------------------------------
+
+    def _put(self, table: str, row: Mapping[str, Any], *, key: tuple[str, ...] = ()) -> None:
+        """INSERT a row, or with `key` an upsert on it (table and columns are ours)."""
+        columns = list(row)
+        sql = (
+            f"insert into {table} ({', '.join(columns)}) "  # noqa: S608
+            f"values ({', '.join('?' * len(columns))})"
+        )
+        if key:
+            updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+            sql += f" on conflict ({', '.join(key)}) do update set {updates}"
+        self.db.execute(sql, list(row.values()))
 
     @contextmanager
     def _writing(self) -> Iterator[None]:

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
-from sqlite_utils.db import NotFoundError
 
 from ..models import Appearance, Channel, SourceState, StoredArticle
 from .rows import article_from_row, state_from_row, to_datetime, to_text
@@ -17,11 +16,14 @@ class Reading:
 
     db: Database
 
-    def _get(self, table: str, key: Any) -> dict[str, Any] | None:
-        try:
-            return dict(self.db.table(table).get(key))
-        except NotFoundError:
-            return None
+    def _get(self, table: str, **where: Any) -> dict[str, Any] | None:
+        """One row by its key columns (plain SQL: sqlite-utils' get reads the schema each time)."""
+        condition = " and ".join(f"{column} = ?" for column in where)
+        rows = self.db.query(
+            f"select * from {table} where {condition} limit 1",  # noqa: S608 (our names)
+            list(where.values()),
+        )
+        return next(iter(rows), None)
 
     def recent(self, channel: Channel, limit: int) -> list[StoredArticle]:
         """Newest first: one item per story for `all` and tags, every own article for a source."""
@@ -57,7 +59,7 @@ class Reading:
         return self._stored([{**row, "story_changed_at": row["changed_at"]} for row in rows])
 
     def article(self, article_id: str) -> StoredArticle | None:
-        row = self._get("articles", article_id)
+        row = self._get("articles", id=article_id)
         return self._stored([{**row, "story_changed_at": row["changed_at"]}])[0] if row else None
 
     def log(self, limit: int = 50, source_id: str | None = None) -> list[dict[str, Any]]:
@@ -81,16 +83,13 @@ class Reading:
         }
 
     def _stored(self, rows: list[dict[str, Any]]) -> list[StoredArticle]:
+        members = self._story_members({row["story_id"] for row in rows})
         stored = []
         for row in rows:
             appearances = tuple(
-                Appearance(other["source_id"], other["name"] or other["source_id"], other["url"])
-                for other in self.db.query(
-                    "select m.source_id, m.url, s.name from articles m "
-                    "left join sources s on s.id = m.source_id "
-                    "where m.story_id = ? and m.id != ? and m.hidden = 0 order by m.first_seen",
-                    [row["story_id"], row["id"]],
-                )
+                Appearance(source_id, name, url)
+                for member_id, source_id, name, url in members.get(row["story_id"], ())
+                if member_id != row["id"]
             )
             first_seen = to_datetime(row["first_seen"])
             changed = max(row["changed_at"], row["story_changed_at"] or "")
@@ -107,6 +106,24 @@ class Reading:
                 )
             )
         return stored
+
+    def _story_members(self, story_ids: set[str]) -> dict[str, list[tuple[str, str, str, str]]]:
+        """Every visible member of the given stories (one query, not one per story)."""
+        members: dict[str, list[tuple[str, str, str, str]]] = {}
+        ids = sorted(story_ids)
+        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            rows = self.db.query(
+                "select m.story_id, m.id, m.source_id, m.url, s.name from articles m "  # noqa: S608
+                "left join sources s on s.id = m.source_id where m.hidden = 0 and m.story_id "
+                f"in ({','.join('?' * len(chunk))}) order by m.first_seen, m.id",
+                chunk,
+            )
+            for r in rows:
+                members.setdefault(r["story_id"], []).append(
+                    (r["id"], r["source_id"], r["name"] or r["source_id"], r["url"])
+                )
+        return members
 
 
 _STORY_SELECT = (

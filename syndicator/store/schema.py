@@ -122,3 +122,10 @@ def m001_initial(db: Database) -> None:
 def m002_entry_fingerprint(db: Database) -> None:
     """Remember what the source said about each entry, to notice edited entries."""
     db.table("entries").add_column("fingerprint", str)
+
+
+@MIGRATIONS()
+def m003_meta(db: Database) -> None:
+    """Small facts about the database as a whole (e.g. what was last published)."""
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.execute("insert into meta (key, value) values ('content_version', '0')")
