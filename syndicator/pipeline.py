@@ -116,11 +116,10 @@ async def publish_site(services: Services, *, only_if_changed: bool = False) -> 
     key = f"{services.store.content_version()}:{_config_digest(config)}"
     if only_if_changed and services.store.published_key() == key:
         return ()
-    feeds = {
-        channel: services.store.recent(channel, config.publish.items_per_feed)
-        for channel in publish.channels_for(config)
-    }
-    files = await _offload(services, publish.render_outputs, config, feeds)
+    # Rendered here, file by file, each channel read from the store as its turn comes:
+    # memory stays at one channel's worth however many sources there are.
+    limit = config.publish.items_per_feed
+    files = publish.iter_outputs(config, lambda channel: services.store.recent(channel, limit))
     changed = publish.write_outputs(services.target, files)
     services.store.set_published_key(key)
     hub = config.site.websub_hub

@@ -391,8 +391,8 @@ def test_opml_lists_every_channel_once_by_its_rss_feed() -> None:
     assert dod.get("htmlUrl") == "https://www.war.gov/News/"
 
 
-def test_build_documents_prepares_each_article_once_across_channels() -> None:
-    """An article in several channels is the same prepared item in each of them."""
+def test_an_article_is_the_same_item_in_every_channel() -> None:
+    """An article in several channels is published identically in each of them."""
     config = corpus_config()
     documents = build_documents(config, corpus_feeds(config))
     alliance = [
@@ -402,7 +402,7 @@ def test_build_documents_prepares_each_article_once_across_channels() -> None:
         if entry.item.article_id == "a11a9ce0000000000000000a"
     ]
     assert len(alliance) >= 3
-    assert all(item is alliance[0] for item in alliance)
+    assert all(item == alliance[0] for item in alliance)
 
 
 def test_changed_feed_urls_maps_changed_feed_files_to_public_urls() -> None:
@@ -508,3 +508,25 @@ def test_messy_urls_are_made_valid_and_unusable_ones_dropped() -> None:
     ]
     via = next(link.href for link in entries[0].links if link.rel == "via")
     assert via == "https://xn--bcher-kva.example/Nachricht%20%C3%BCber%20B%C3%BCndnis"
+
+
+def test_iter_outputs_reads_each_channel_once_and_matches_render_outputs() -> None:
+    """Streaming rendering asks for each channel once and gives the same files, in a safe order."""
+    from syndicator.publish import iter_outputs
+
+    config = corpus_config()
+    feeds = corpus_feeds(config)
+    by_slug = {channel.slug: list(items) for channel, items in feeds.items()}
+    asked: list[str] = []
+
+    def articles(channel: Channel) -> list[StoredArticle]:
+        asked.append(channel.slug)
+        return by_slug.get(channel.slug, [])
+
+    pairs = list(iter_outputs(config, articles))
+    assert sorted(asked) == sorted({c.slug for c in channels_for(config)})
+    assert len(asked) == len(set(asked))
+    assert dict(pairs) == render_outputs(config, feeds)
+    order = [path for path, _ in pairs]
+    assert order.index("index.html") > max(order.index(p) for p in order if p.startswith("feeds/"))
+    assert order.index("style.css") < order.index("index.html")

@@ -2,6 +2,7 @@
 
     channels_for(config)                 every feed: all, one per enabled source, one per tag
     render_outputs(config, feeds)        pure: relative path -> bytes of every output file
+    iter_outputs(config, articles)       the same files one at a time, channels read lazily
     write_outputs(target, files)         write through an OutputTarget; the changed paths
     LocalFolder(root)                    the first target: atomic, writes only changed bytes
     changed_feed_urls(config, paths)     the public URLs of the changed feed files
@@ -25,7 +26,7 @@ from .channels import (
     site_url,
 )
 from .items import item_id
-from .render import build_documents, changed_feed_urls, render_outputs
+from .render import build_documents, changed_feed_urls, iter_outputs, render_outputs
 from .target import LocalFolder, OutputTarget, write_outputs
 from .websub import notify_hub
 
@@ -41,6 +42,7 @@ __all__ = [
     "channels_for",
     "feed_path",
     "item_id",
+    "iter_outputs",
     "notify_hub",
     "render_outputs",
     "site_url",

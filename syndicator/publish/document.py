@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from ..models import Channel
@@ -48,8 +48,21 @@ class FeedDocument:
     urls: Mapping[FeedFormat, str] = field(hash=False)
     entries: tuple[ChannelEntry, ...] = ()
     hub: str | None = None
+    # Set by `slim()`: the entries are gone once rendered, their number and date stay.
+    kept_count: int | None = None
+    kept_updated: datetime | None = None
 
     @property
     def updated(self) -> datetime:
         """The newest item change: feed dates come from the items, never from the clock."""
+        if self.kept_updated is not None:
+            return self.kept_updated
         return max((entry.item.updated for entry in self.entries), default=EMPTY_FEED_UPDATED)
+
+    @property
+    def count(self) -> int:
+        return self.kept_count if self.kept_count is not None else len(self.entries)
+
+    def slim(self) -> FeedDocument:
+        """This document without its entries (what the index page and OPML need of it)."""
+        return replace(self, entries=(), kept_count=self.count, kept_updated=self.updated)

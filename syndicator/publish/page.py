@@ -128,7 +128,7 @@ def _view(document: FeedDocument, source: Source | None) -> ChannelView:
         anchor=channel_anchor(channel),
         name=name,
         title=document.title,
-        count=len(document.entries),
+        count=document.count,
         feeds=feeds,
         homepage=web_url(source.homepage) if source is not None else None,
         tags=source.tags if source is not None else (),

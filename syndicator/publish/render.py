@@ -6,9 +6,9 @@ same articles always give the same bytes and an unchanged site rewrites no file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
-from ..models import Channel, Config, Source, StoredArticle
+from ..models import Channel, Config, StoredArticle
 from .channels import (
     FEED_FORMATS,
     INDEX_PATH,
@@ -21,7 +21,7 @@ from .channels import (
 )
 from .document import ChannelEntry, FeedDocument, OriginFeed
 from .hygiene import clean_text, plain_text
-from .items import FeedItem, prepare_item
+from .items import prepare_item
 from .jsonfeed import render_json
 from .opml import render_opml
 from .page import STYLESHEET_PATH, render_index, stylesheet
@@ -39,24 +39,42 @@ def render_outputs(
     `feeds` is matched to channels by slug; a configured channel the mapping lacks is
     published empty, and a channel that is not configured is ignored.
     """
-    documents = build_documents(config, feeds)
-    files: dict[str, bytes] = {}
-    for document in documents:
+    by_slug: dict[str, list[StoredArticle]] = {}
+    for channel, stored in feeds.items():
+        by_slug.setdefault(channel.slug, []).extend(stored)
+    return dict(iter_outputs(config, lambda channel: by_slug.get(channel.slug, ())))
+
+
+def iter_outputs(
+    config: Config, articles: Callable[[Channel], Sequence[StoredArticle]]
+) -> Iterator[tuple[str, bytes]]:
+    """Every file to publish, one at a time, asking `articles` for each channel's articles
+    only when it renders that channel: a site of many sources never sits in memory whole.
+
+    Files come in a safe writing order: assets and feeds before the pages linking them.
+    """
+    yield STYLESHEET_PATH, stylesheet()
+    documents = []
+    for document in _documents(config, articles):
         for fmt in FEED_FORMATS:
-            files[feed_path(document.channel, fmt)] = _RENDERERS[fmt](document)
+            yield feed_path(document.channel, fmt), _RENDERERS[fmt](document)
+        # The index page lists the combined channel's headlines; of the others it needs
+        # only their names, counts and dates.
+        documents.append(document if document.channel.kind == "all" else document.slim())
     homepages = {source.id: source.homepage for source in config.sources if source.homepage}
     site = config.site
-    files[OPML_PATH] = render_opml(plain_text(site.title), documents, homepages)
-    files[INDEX_PATH] = render_index(
-        title=plain_text(site.title),
-        description=plain_text(site.description),
-        language=site.language,
-        documents=documents,
-        sources=config.sources,
-        opml_url=site_url(site, OPML_PATH),
+    yield OPML_PATH, render_opml(plain_text(site.title), _in_order(config, documents), homepages)
+    yield (
+        INDEX_PATH,
+        render_index(
+            title=plain_text(site.title),
+            description=plain_text(site.description),
+            language=site.language,
+            documents=_in_order(config, documents),
+            sources=config.sources,
+            opml_url=site_url(site, OPML_PATH),
+        ),
     )
-    files[STYLESHEET_PATH] = stylesheet()
-    return files
 
 
 def build_documents(
@@ -66,46 +84,47 @@ def build_documents(
     by_slug: dict[str, list[StoredArticle]] = {}
     for channel, stored in feeds.items():
         by_slug.setdefault(channel.slug, []).extend(stored)
-    sources = {source.id: source for source in config.sources}
-    items = _ItemCache(sources, config.publish.summary_chars)
+    return _in_order(config, _documents(config, lambda c: by_slug.get(c.slug, ())))
+
+
+def _documents(
+    config: Config, articles: Callable[[Channel], Sequence[StoredArticle]]
+) -> Iterator[FeedDocument]:
+    """Each channel's document, source channels first: entries of the combined and tag
+    feeds name the source feed they come from (atom:source)."""
     limit = config.publish.items_per_feed
     channels = channels_for(config)
-    documents: dict[str, FeedDocument] = {}
-    # Source feeds first: entries of the combined and tag feeds name them (atom:source).
-    for channel in channels:
-        if channel.kind == "source":
-            chosen = select_items(by_slug.get(channel.slug, ()), limit)
-            documents[channel.slug] = _document(config, channel, items.entries(chosen))
-    origins = {doc.channel.key: _origin(doc) for doc in documents.values()}
-    for channel in channels:
-        if channel.kind != "source":
-            chosen = select_items(by_slug.get(channel.slug, ()), limit)
-            documents[channel.slug] = _document(config, channel, items.entries(chosen, origins))
-    return [documents[channel.slug] for channel in channels]
+    origins: dict[str, OriginFeed] = {}
+    for channel in (c for c in channels if c.kind == "source"):
+        chosen = select_items(articles(channel), limit)
+        document = _document(config, channel, _entries(config, chosen))
+        origins[channel.key] = _origin(document)
+        yield document
+    for channel in (c for c in channels if c.kind != "source"):
+        chosen = select_items(articles(channel), limit)
+        yield _document(config, channel, _entries(config, chosen, origins))
 
 
-class _ItemCache:
-    """Prepares each stored article once, however many channels carry it."""
+def _in_order(config: Config, documents: Iterable[FeedDocument]) -> list[FeedDocument]:
+    """Documents in `channels_for` order (the combined channel first)."""
+    by_slug = {document.channel.slug: document for document in documents}
+    return [by_slug[channel.slug] for channel in channels_for(config) if channel.slug in by_slug]
 
-    def __init__(self, sources: Mapping[str, Source], summary_chars: int) -> None:
-        self._sources = sources
-        self._summary_chars = summary_chars
-        self._items: dict[StoredArticle, FeedItem | None] = {}
 
-    def get(self, stored: StoredArticle) -> FeedItem | None:
-        if stored not in self._items:
-            source = self._sources.get(stored.source_id)
-            self._items[stored] = prepare_item(stored, source, summary_chars=self._summary_chars)
-        return self._items[stored]
-
-    def entries(
-        self, chosen: Iterable[StoredArticle], origins: Mapping[str, OriginFeed] | None = None
-    ) -> tuple[ChannelEntry, ...]:
-        """The channel's entries; an entry copied from a source feed names it (atom:source)."""
-        items = [item for item in map(self.get, chosen) if item is not None]
-        return tuple(
-            ChannelEntry(item, origins.get(item.source_id) if origins else None) for item in items
-        )
+def _entries(
+    config: Config,
+    chosen: Iterable[StoredArticle],
+    origins: Mapping[str, OriginFeed] | None = None,
+) -> tuple[ChannelEntry, ...]:
+    """A channel's entries; an entry copied from a source feed names it (atom:source)."""
+    sources = {source.id: source for source in config.sources}
+    chars = config.publish.summary_chars
+    items = [prepare_item(s, sources.get(s.source_id), summary_chars=chars) for s in chosen]
+    return tuple(
+        ChannelEntry(item, origins.get(item.source_id) if origins else None)
+        for item in items
+        if item is not None
+    )
 
 
 def _document(config: Config, channel: Channel, entries: Iterable[ChannelEntry]) -> FeedDocument:

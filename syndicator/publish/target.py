@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -114,15 +114,21 @@ def check_relative_path(path: str) -> PurePosixPath:
     return relative
 
 
-def write_outputs(target: OutputTarget, files: Mapping[str, bytes]) -> tuple[str, ...]:
+def write_outputs(
+    target: OutputTarget, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]
+) -> tuple[str, ...]:
     """Write every file; return the paths whose bytes changed.
 
     Feeds and assets go first and the pages that link them (feeds.opml, index.html)
-    last, so a reader following a link never finds a file that is not there yet.
+    last, so a reader following a link never finds a file that is not there yet. A
+    mapping is put in that order here; pairs (from `iter_outputs`) come in it already.
     """
-    return tuple(
-        path for path in sorted(files, key=_write_order) if target.write(path, files[path])
+    pairs = (
+        ((path, files[path]) for path in sorted(files, key=_write_order))
+        if isinstance(files, Mapping)
+        else files
     )
+    return tuple(path for path, data in pairs if target.write(path, data))
 
 
 _LINKING_PAGES = (OPML_PATH, INDEX_PATH)
