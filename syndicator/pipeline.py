@@ -100,8 +100,9 @@ async def run_pass(
     started = services.clock()
     services.store.sync_sources(services.config.sources, started)
     chosen = [s for s in (sources or services.config.sources) if s.enabled]
-    reports = await asyncio.gather(*(check_source(services, s, force=force) for s in chosen))
-    services.store.save_host_blocks(services.fetcher.blocked_until)
+    with services.store.grouped():
+        reports = await asyncio.gather(*(check_source(services, s, force=force) for s in chosen))
+        services.store.save_host_blocks(services.fetcher.blocked_until)
     published = await publish_site(services, only_if_changed=True)
     return RunReport(started, services.clock(), tuple(reports), published)
 

@@ -74,6 +74,7 @@ def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
             "m001_initial",
             "m002_entry_fingerprint",
             "m003_meta",
+            "m004_story_signatures",
         ]
 
 
@@ -226,17 +227,21 @@ def test_unusable_path_is_a_store_error(tmp_path: Path) -> None:
         Store.open(blocker / "x.db")
 
 
-def test_signature_from_an_older_matcher_is_recomputed(store: Store) -> None:
+def test_signature_from_an_older_matcher_is_recomputed(tmp_path: Path) -> None:
     """A stored signature the matcher no longer reads is rebuilt, and matching still works."""
-    original = article("o", "https://www.war.gov/News/Article/1")
-    save(store, "dod", original)
-    store.db.execute("update articles set signature = ? where id = ?", ['{"v": 0}', "o"])
-    copy = article(
-        "c", "https://rep.example.com/copy/", original_url="https://www.war.gov/News/Article/1"
-    )
-    save(store, "rep", copy)
-    assert store.article("c").story_id == "o"  # type: ignore[union-attr]
-    (row,) = store.db.query("select signature from articles where id = 'o'")
+    path = tmp_path / "old.db"
+    with Store.open(path) as first:
+        save(first, "dod", article("o", "https://www.war.gov/News/Article/1"))
+        first.db.execute(
+            "update story_signatures set signature = ? where article_id = 'o'", ['{"v": 0}']
+        )
+    with Store.open(path) as store:
+        copy = article(
+            "c", "https://rep.example.com/copy/", original_url="https://www.war.gov/News/Article/1"
+        )
+        save(store, "rep", copy)
+        assert store.article("c").story_id == "o"  # type: ignore[union-attr]
+        (row,) = store.db.query("select signature from story_signatures where article_id = 'o'")
     assert row["signature"] != '{"v": 0}'
 
 
@@ -252,3 +257,17 @@ def test_content_version_moves_only_when_published_content_may_change(store: Sto
     after_update = store.content_version()
     store.set_hidden("a", True)
     assert store.content_version() > after_update > after_new
+
+
+def test_grouped_writes_commit_in_groups_and_a_failure_keeps_what_was_committed(
+    tmp_path: Path,
+) -> None:
+    """Inside `grouped`, writes commit every N; an error rolls back only the open group."""
+    path = tmp_path / "group.db"
+    with Store.open(path) as store:
+        with pytest.raises(RuntimeError), store.grouped(every=2):
+            for n in range(3):
+                save(store, "dod", article(f"a{n}", f"https://www.war.gov/{n}"))
+            raise RuntimeError("the pass died")
+    with Store.open(path) as store:
+        assert store.counts()["articles"] == 2  # the first group of two was committed

@@ -55,6 +55,9 @@ class Store(StoryLinking):
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._signature_cache = {}
+        self._group_size = 0  # > 0 inside `grouped()`
+        self._uncommitted = 0
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -295,11 +298,10 @@ class Store(StoryLinking):
             last_seen=to_text(now),
             date=to_text(article.published or now),
             story_id=story_id,
-            signature=sig.to_text(),
             hidden=0,
         )
         self._put("articles", row)
-        self._index_story_keys(article.id, sig)
+        self._remember_signature(article.id, story_id, to_text(now) or "", sig)
         self._refresh_story(story_id, now, new_member=article.id)
 
     def _update_article(
@@ -312,14 +314,13 @@ class Store(StoryLinking):
             changed_at=to_text(now),
             last_seen=to_text(now),
             date=to_text(article.published or to_datetime(stored["first_seen"])),
-            signature=sig.to_text(),
         )
         assignments = ", ".join(f"{column} = ?" for column in row)
         self.db.execute(
             f"update articles set {assignments} where id = ?",  # noqa: S608 (our column names)
             [*row.values(), article.id],
         )
-        self._index_story_keys(article.id, sig)
+        self._remember_signature(article.id, stored["story_id"], stored["first_seen"], sig)
         self._refresh_story(stored["story_id"], now)
 
     def _save_validators(self, validators: Iterable[tuple[str, Validators]], now: datetime) -> None:
@@ -348,10 +349,38 @@ class Store(StoryLinking):
         self.db.execute(sql, list(row.values()))
 
     @contextmanager
+    def grouped(self, every: int = 200) -> Iterator[None]:
+        """Commit the many small writes of a pass together, `every` at a time.
+
+        Each write stays atomic on its own (a savepoint); a commit costs more than a
+        write (~1.6 ms in WAL mode), and a pass makes thousands. A failure rolls back
+        only what was not committed yet: the next pass fetches those entries again.
+        """
+        try:
+            self.db.conn.execute("BEGIN")
+            self._group_size, self._uncommitted = every, 0
+            yield
+            self.db.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.db.conn.rollback()
+            raise StoreError(f"cannot write to the database: {exc}") from exc
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        finally:
+            self._group_size = 0
+
+    @contextmanager
     def _writing(self) -> Iterator[None]:
-        """A transaction; a failed write becomes a StoreError."""
+        """A transaction (a savepoint inside `grouped`); a failed write becomes a StoreError."""
         try:
             with self.db.atomic():
                 yield
+            if self._group_size:
+                self._uncommitted += 1
+                if self._uncommitted >= self._group_size:
+                    self.db.conn.execute("COMMIT")
+                    self.db.conn.execute("BEGIN")
+                    self._uncommitted = 0
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to the database: {exc}") from exc

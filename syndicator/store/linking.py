@@ -10,6 +10,11 @@ from ..models import Article
 from .reading import Reading
 from .rows import article_from_row, to_text
 
+# Candidates tried per new article, those sharing most lookup keys first: beyond a few
+# dozen, a true match is all but certain to have ranked higher.
+_CANDIDATES = 50
+_CACHE_SIZE = 20_000
+
 
 class StoryLinking(Reading):
     """Links a new article to the story it belongs to, and keeps each story's representative."""
@@ -23,12 +28,28 @@ class StoryLinking(Reading):
                 pass
         return stories.signature(article)
 
-    def _index_story_keys(self, article_id: str, sig: stories.StorySignature) -> None:
+    # Parsed signatures by article id: a pass compares each new article with the same
+    # recent ones again and again, and parsing costs more than comparing.
+    _signature_cache: dict[str, stories.StorySignature]
+
+    def _remember_signature(
+        self, article_id: str, story_id: str, first_seen: str, sig: stories.StorySignature
+    ) -> None:
+        """Store an article's signature and index its lookup keys."""
+        self.db.execute(
+            "insert into story_signatures (article_id, story_id, first_seen, signature) "
+            "values (?, ?, ?, ?) on conflict (article_id) do update set "
+            "signature = excluded.signature",
+            [article_id, story_id, first_seen, sig.to_text()],
+        )
         self.db.execute("delete from story_keys where article_id = ?", [article_id])
         self.db.conn.executemany(
             "insert or ignore into story_keys (key, article_id) values (?, ?)",
             [(key, article_id) for key in stories.lookup_keys(sig)],
         )
+        if len(self._signature_cache) > _CACHE_SIZE:
+            self._signature_cache.clear()
+        self._signature_cache[article_id] = sig
 
     def _find_story(self, sig: stories.StorySignature) -> str | None:
         """The story of the stored article the matcher says is the same story.
@@ -41,9 +62,10 @@ class StoryLinking(Reading):
             return None
         marks = ",".join("?" * len(keys))
         rows = self.db.query(
-            f"select a.*, count(*) as shared from story_keys k "  # noqa: S608
-            f"join articles a on a.id = k.article_id where k.key in ({marks}) "
-            f"group by a.id order by shared desc, a.first_seen desc, a.id limit 200",
+            "select s.article_id, s.story_id, s.signature, count(*) as shared "  # noqa: S608
+            "from story_keys k join story_signatures s on s.article_id = k.article_id "
+            f"where k.key in ({marks}) group by s.article_id "
+            f"order by shared desc, s.first_seen desc, s.article_id limit {_CANDIDATES}",
             list(keys),
         )
         for row in rows:
@@ -53,16 +75,18 @@ class StoryLinking(Reading):
 
     def _stored_signature(self, row: dict[str, Any]) -> stories.StorySignature:
         """A stored signature; one from an older matcher version is recomputed and saved."""
+        article_id = row["article_id"]
+        if (cached := self._signature_cache.get(article_id)) is not None:
+            return cached
         try:
-            return stories.StorySignature.from_text(row["signature"] or "")
+            sig = stories.StorySignature.from_text(row["signature"] or "")
         except ValueError:
-            article = article_from_row(row)
-            fresh = stories.signature(article)
-            self.db.execute(
-                "update articles set signature = ? where id = ?", [fresh.to_text(), article.id]
-            )
-            self._index_story_keys(article.id, fresh)
-            return fresh
+            stored = self._get("articles", id=article_id)
+            assert stored is not None
+            sig = stories.signature(article_from_row(stored))
+            self._remember_signature(article_id, row["story_id"], stored["first_seen"], sig)
+        self._signature_cache[article_id] = sig
+        return sig
 
     def _refresh_story(
         self, story_id: str, now: datetime, *, new_member: str | None = None
