@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from .. import stories
 from ..errors import StoreError
 from ..models import (
     Article,
@@ -289,7 +290,8 @@ class Store(StoryLinking):
         self, source_id: str, article: Article, signature: str, now: datetime
     ) -> None:
         sig = self._parsed_signature(article, signature)
-        story_id = self._find_story(sig) or article.id
+        keys = stories.lookup_keys(sig)
+        story_id = self._find_story(sig, keys) or article.id
         row = article_row(article)
         row.update(
             source_id=source_id,
@@ -301,7 +303,7 @@ class Store(StoryLinking):
             hidden=0,
         )
         self._put("articles", row)
-        self._remember_signature(article.id, story_id, to_text(now) or "", sig)
+        self._remember_signature(article.id, story_id, to_text(now) or "", sig, keys)
         self._refresh_story(story_id, now, new_member=article.id)
 
     def _update_article(

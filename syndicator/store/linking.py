@@ -33,7 +33,12 @@ class StoryLinking(Reading):
     _signature_cache: dict[str, stories.StorySignature]
 
     def _remember_signature(
-        self, article_id: str, story_id: str, first_seen: str, sig: stories.StorySignature
+        self,
+        article_id: str,
+        story_id: str,
+        first_seen: str,
+        sig: stories.StorySignature,
+        keys: tuple[str, ...] | None = None,
     ) -> None:
         """Store an article's signature and index its lookup keys."""
         self.db.execute(
@@ -45,19 +50,18 @@ class StoryLinking(Reading):
         self.db.execute("delete from story_keys where article_id = ?", [article_id])
         self.db.conn.executemany(
             "insert or ignore into story_keys (key, article_id) values (?, ?)",
-            [(key, article_id) for key in stories.lookup_keys(sig)],
+            [(key, article_id) for key in (keys or stories.lookup_keys(sig))],
         )
         if len(self._signature_cache) > _CACHE_SIZE:
             self._signature_cache.clear()
         self._signature_cache[article_id] = sig
 
-    def _find_story(self, sig: stories.StorySignature) -> str | None:
+    def _find_story(self, sig: stories.StorySignature, keys: tuple[str, ...]) -> str | None:
         """The story of the stored article the matcher says is the same story.
 
         Candidates share lookup keys; those sharing the most, then the newest, are tried
         first, so templated releases that share many keys cannot crowd out a true match.
         """
-        keys = stories.lookup_keys(sig)
         if not keys:
             return None
         marks = ",".join("?" * len(keys))
