@@ -6,37 +6,18 @@ and `ParsedPage.problem` says what was wrong (like feedparser's `bozo`).
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass
 
 import lxml.html
-from charset_normalizer import from_bytes
 from lxml import etree
 from lxml.html import HtmlElement
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
-)
+from ..charset import detect_encoding
+
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Characters lxml refuses in text (controls, lone surrogates); NUL also truncates.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# Labels that browsers treat as another charset (WHATWG encoding standard).
-_CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-    "x-sjis": "shift_jis",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,30 +29,9 @@ class ParsedPage:
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
-    """Text from bytes: BOM, then the declared charset, a `<meta charset>`, UTF-8, a guess."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace")
-    candidates = [declared] if declared else []
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        candidates.append(match.group(1).decode("ascii", "replace"))
-    for label in candidates:
-        codec = _CHARSET_ALIASES.get(label.strip().lower(), label.strip())
-        try:
-            codecs.lookup(codec)
-        except LookupError:
-            continue
-        if codec.lower().replace("-", "").replace("_", "") == "utf8":
-            break  # a UTF-8 claim is checked strictly below
-        return data.decode(codec, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data[:200_000]).best()
-    codec = best.encoding if best is not None else "cp1252"
-    return data.decode(codec, errors="replace")
+    """Text from bytes, by the same evidence the fetcher weighs (see `syndicator.charset`)."""
+    content_type = f"text/html; charset={declared}" if declared else None
+    return data.decode(detect_encoding(data, content_type), errors="replace").lstrip("\ufeff")
 
 
 def parse(html: str | bytes) -> ParsedPage:

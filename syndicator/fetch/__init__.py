@@ -7,8 +7,8 @@ robots.txt between runs.
 
 from __future__ import annotations
 
+from ..charset import detect_encoding
 from .backoff import next_attempt
-from .charset import detect_encoding
 from .client import Fetcher
 from .guard import AddressPolicy, GuardedNetworkBackend
 from .robots import MemoryRobotsCache, RobotsCache

@@ -12,6 +12,7 @@ from typing import Literal
 
 import httpx
 
+from ..charset import detect_encoding
 from ..errors import (
     FetchError,
     FetchTimeout,
@@ -25,7 +26,6 @@ from ..errors import (
 )
 from ..models import FetchResult, FetchSettings, RobotsRecord, Validators
 from .body import read_body
-from .charset import detect_encoding
 from .guard import AddressPolicy
 from .headers import (
     FEED_ACCEPT,

@@ -1,4 +1,7 @@
-"""Settle the character encoding of a fetched body, so mojibake never reaches storage.
+"""Settle the character encoding of bytes, so mojibake never reaches storage.
+
+Pure; the fetcher uses it for every response and the extractor for pages handed to it
+as bytes, so both read a page the same way.
 
 Evidence is weighed in this order, and a declaration is believed only if the body
 actually decodes with it:
