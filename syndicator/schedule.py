@@ -91,6 +91,7 @@ class _Worker:
 
     async def run(self, stop: asyncio.Event) -> None:
         config = self.services.config
+        self.services.store.sync_sources(config.sources, datetime.now(UTC))
         scheduler = AsyncIOScheduler(timezone=UTC, event_loop=asyncio.get_running_loop())
         add_source_jobs(scheduler, config.sources, self.check)
         scheduler.add_job(

@@ -264,10 +264,9 @@ def test_grouped_writes_commit_in_groups_and_a_failure_keeps_what_was_committed(
 ) -> None:
     """Inside `grouped`, writes commit every N; an error rolls back only the open group."""
     path = tmp_path / "group.db"
-    with Store.open(path) as store:
-        with pytest.raises(RuntimeError), store.grouped(every=2):
-            for n in range(3):
-                save(store, "dod", article(f"a{n}", f"https://www.war.gov/{n}"))
-            raise RuntimeError("the pass died")
+    with Store.open(path) as store, pytest.raises(RuntimeError), store.grouped(every=2):
+        for n in range(3):
+            save(store, "dod", article(f"a{n}", f"https://www.war.gov/{n}"))
+        raise RuntimeError("the pass died")
     with Store.open(path) as store:
         assert store.counts()["articles"] == 2  # the first group of two was committed

@@ -1,0 +1,120 @@
+"""The editor and operator commands, run as real processes over a real pass."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from syndicator.demo import EXPECTED, SampleSite
+
+pytestmark = pytest.mark.e2e
+
+
+def syndicator(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "syndicator", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A sources file whose database holds one pass over the sample site."""
+    folder = tmp_path_factory.mktemp("cli")
+    with SampleSite() as site:
+        path = folder / "sources.yaml"
+        path.write_text(site.sources_yaml(base_url="https://feeds.example.org/"), encoding="utf-8")
+        assert syndicator(path, "run").returncode == 0
+        yield path
+
+
+def test_check_summarises_a_valid_file(config: Path) -> None:
+    """`check` validates the file and says where the database and output go."""
+    result = syndicator(config, "check")
+    assert result.returncode == 0
+    assert "ok, 4 sources (4 enabled)" in result.stdout
+    assert "https://feeds.example.org/" in result.stdout
+
+
+def test_status_reports_every_source(config: Path) -> None:
+    """`status` lists each source with its last check and the article count."""
+    result = syndicator(config, "status")
+    assert result.returncode == 0
+    assert "9 articles in 8 stories" in result.stdout
+    for source_id in EXPECTED["source_ids"]:
+        assert source_id in result.stdout
+
+
+def test_search_finds_stored_articles(config: Path) -> None:
+    """`search` runs a full-text query over titles and text."""
+    result = syndicator(config, "search", "deterrence")
+    assert result.returncode == 0
+    assert EXPECTED["original_title"] in result.stdout
+
+
+def test_digest_writes_html_and_text_for_the_period(config: Path) -> None:
+    """`digest` writes the period's files, lists each story once and prints the paths."""
+    day = EXPECTED["original_published"].date().isoformat()
+    result = syndicator(config, "digest", "--period", "weekly", "--date", day, "--no-email")
+    assert result.returncode == 0, result.stderr
+    paths = [Path(line) for line in result.stdout.split()]
+    assert sorted(path.suffix for path in paths) == [".html", ".txt"]
+    text = next(path for path in paths if path.suffix == ".txt").read_text()
+    assert text.count(EXPECTED["original_title"]) == 1
+    assert f"Also published by: {EXPECTED['copy_source_name']}" in text
+
+
+def test_hide_removes_an_article_from_every_output_and_undo_brings_it_back(config: Path) -> None:
+    """`hide` takes a story out of the published feeds (after `publish`); `--undo` restores it."""
+    found = syndicator(config, "search", "deterrence").stdout.split()[0]
+    all_feed = config.parent / "public" / "feeds" / "all.json"
+    assert syndicator(config, "hide", found).returncode == 0
+    assert syndicator(config, "publish").returncode == 0
+    titles = [item["title"] for item in json.loads(all_feed.read_text())["items"]]
+    assert EXPECTED["original_title"] not in titles
+    assert syndicator(config, "hide", found, "--undo").returncode == 0
+    assert syndicator(config, "publish").returncode == 0
+    titles = [item["title"] for item in json.loads(all_feed.read_text())["items"]]
+    assert EXPECTED["original_title"] in titles
+
+
+def test_hide_of_an_unknown_id_is_a_usage_error(config: Path) -> None:
+    """An unknown article id is refused with status 2."""
+    result = syndicator(config, "hide", "no-such-id")
+    assert result.returncode == 2
+    assert "no article with id no-such-id" in result.stderr
+
+
+def test_extract_shows_an_editor_the_clean_article(tmp_path: Path) -> None:
+    """`extract FILE --format json` prints the clean article with its attribution."""
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Test story</title></head><body><article><h1>Test story</h1>"
+        + "<p>The brigade finished its rotation and returned home this week.</p>" * 6
+        + "<p>- Advertisement -</p><p>To read original article please visit "
+        "<a href='https://www.defense.gov/News/Article/1/'>DoD website</a></p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    result = syndicator(
+        tmp_path / "absent.yaml",
+        "extract",
+        str(page),
+        "--url",
+        "https://copy.example.com/story/",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    article = json.loads(result.stdout)
+    assert article["title"] == "Test story"
+    assert article["original_url"] == "https://www.defense.gov/News/Article/1/"
+    assert "Advertisement" not in article["content_text"]
