@@ -287,7 +287,12 @@ def test_waiting_for_a_busy_host_does_not_hold_a_global_slot() -> None:
 
 
 def test_minimum_delay_between_requests_to_one_host() -> None:
-    """Successive requests to one host start at least per_host_delay apart (server clock)."""
+    """The limiter is wired into real requests: starts on one host are spaced out.
+
+    The spacing itself is pinned exactly, with a fake clock, by
+    test_limiter_spaces_starts_on_one_host_by_the_delay; here only a generous lower
+    bound is asserted, since a loaded machine may deliver the first request late.
+    """
     with FaultServer() as server:
         server.route("/page", Reply(200, b"ok"))
         urls = [server.url(f"/page?n={n}") for n in range(4)]
@@ -295,8 +300,8 @@ def test_minimum_delay_between_requests_to_one_host() -> None:
         async def go(fetcher: Fetcher) -> None:
             await asyncio.gather(*(fetcher.fetch(url) for url in urls))
 
-        run(loopback(per_host_delay=timedelta(milliseconds=100), per_host_concurrency=2), go)
+        run(loopback(per_host_delay=timedelta(milliseconds=200), per_host_concurrency=2), go)
     starts = [e.at for e in server.events if e.kind == "open"]
     assert len(starts) == 5  # robots.txt and four pages
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.09  # a millisecond of slack for the first connection's set-up
+    assert min(gaps) >= 0.1  # half the delay: room for a late first arrival
