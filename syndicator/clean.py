@@ -215,14 +215,6 @@ def usable_url(url: str | None) -> str | None:
     return url
 
 
-def safe_absolutize(url: str | None, base: str | None) -> str | None:
-    """`urls.absolutize` for untrusted input: None instead of ValueError."""
-    try:
-        return usable_url(absolutize(url, usable_url(base)))
-    except ValueError:
-        return None
-
-
 def drop_unusable_links(root: HtmlElement) -> None:
     """Remove URL attributes that cannot even be parsed (in place)."""
     for el in root.iter(etree.Element):
@@ -254,7 +246,7 @@ def absolutize_links(root: HtmlElement, base_url: str | None) -> None:
             if value.strip().startswith("#") and name == "href":
                 del el.attrib[name]  # in-page anchors point nowhere once republished
                 continue
-            resolved = safe_absolutize(value, base_url)
+            resolved = absolutize(value, base_url)
             if resolved is None:
                 del el.attrib[name]
             else:

@@ -179,18 +179,31 @@ def strip_tracking(url: str) -> str:
 
 
 def absolutize(url: str | None, base: str | None) -> str | None:
-    """Resolve `url` against `base`; None for empty, script and data URLs."""
+    """Resolve `url` against `base`; None for empty, script, data and malformed URLs.
+
+    Never raises: hrefs come from hostile pages, and urllib raises ValueError on some
+    ("http://[::1", a port out of range); a base that malformed counts as no base.
+    """
     if not url:
         return None
     url = url.strip()
     if url.lower().startswith(("javascript:", "data:", "vbscript:")):
         return None
     try:
-        resolved = urljoin(base, url) if base else url
-        scheme = urlsplit(resolved).scheme
-    except ValueError:  # e.g. an invalid IPv6 literal in a hostile href
+        resolved = urljoin(base, url) if base and _parses(base) else url
+        parts = urlsplit(resolved)
+        parts.port  # noqa: B018 - reading the port is where a bad host or port raises
+    except ValueError:
         return None
-    return resolved if scheme in ("http", "https", "mailto") else None
+    return resolved if parts.scheme in ("http", "https", "mailto") else None
+
+
+def _parses(url: str) -> bool:
+    try:
+        urlsplit(url).port  # noqa: B018
+    except ValueError:
+        return False
+    return True
 
 
 def unwrap(url: str) -> str:

@@ -23,7 +23,7 @@ from lxml.html import HtmlElement
 from .. import clean
 from ..attribution import find_attribution
 from ..models import Article, Attribution, PageSignals, SiteRules
-from ..urls import same_site, stable_id, strip_tracking
+from ..urls import absolutize, same_site, stable_id, strip_tracking
 from . import boilerplate
 from .dates import parse_date
 from .document import parse
@@ -309,7 +309,7 @@ def _images(content_html: str) -> tuple[str, ...]:
     fragment = lxml.html.fragment_fromstring(content_html, create_parent="div")
     seen: list[str] = []
     for img in fragment.iter("img"):
-        src = clean.safe_absolutize(img.get("src"), None)
+        src = absolutize(img.get("src"), None)
         if src and src not in seen:
             seen.append(src)
     return tuple(seen)

@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from ..clean import safe_absolutize as absolutize
+from ..urls import absolutize
 from .dates import parse_date
 
 ARTICLE_TYPES = frozenset(
