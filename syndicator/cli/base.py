@@ -1,0 +1,86 @@
+"""The `syndicator` command group and what its commands share.
+
+Exit status: 0 when the command did its job (a pass that completed is a success even
+if some sources failed: each failure is reported per source); 2 for usage and
+configuration errors; 1 when the work itself could not be done (e.g. the database
+cannot be written).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..config import load_config
+from ..errors import ConfigError, SyndicatorError
+from ..models import Config, Source
+from ..store import Store
+from ..version import __version__
+
+
+class _Group(click.Group):
+    """Turns our errors into one line on stderr and the documented exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        except SyndicatorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+
+
+class Settings:
+    """What the group options say; the config is loaded only by commands that need it."""
+
+    def __init__(self, config_path: Path) -> None:
+        self.config_path = config_path
+
+    def config(self) -> Config:
+        return load_config(self.config_path)
+
+    def store(self) -> Store:
+        """The database the configuration names (close it, or use it as a context manager)."""
+        return Store.open(self.config().database)
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="SYNDICATOR_CONFIG",
+    default="sources.yaml",
+    show_default=True,
+    help="The sources file (or set SYNDICATOR_CONFIG).",
+)
+@click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
+@click.version_option(__version__, prog_name="syndicator")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path, verbose: int) -> None:
+    """Clean, attributed, ad-free feeds from defense-news sites."""
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = Settings(config_path)
+
+
+def select_sources(config: Config, source_ids: Sequence[str]) -> list[Source] | None:
+    """The sources named on the command line (None: all of them); unknown ids are an error."""
+    if not source_ids:
+        return None
+    known = {source.id: source for source in config.sources}
+    missing = [source_id for source_id in source_ids if source_id not in known]
+    if missing:
+        raise click.BadParameter(
+            f"unknown source id(s): {', '.join(missing)}", param_hint="--source"
+        )
+    return [known[source_id] for source_id in source_ids]
