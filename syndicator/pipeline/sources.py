@@ -1,82 +1,46 @@
-"""One pass over the sources: the only module that combines network, parsing and storage.
+"""Checking one source: fetch, discover, fetch and extract its pages, save as they come.
 
-For each source: fetch its feed or index page (conditional GET), discover entries,
-fetch and extract the pages of new or changed entries, and save each article as it is
-ready. CPU-heavy work (feed parsing, extraction, story signatures) runs in worker
-processes so it never stalls the fetchers; the event loop is the database's one writer.
-A source holds at most `per_host_concurrency` pages at a time, so memory stays flat
-however many sources a pass checks. Failures are recorded per source and stage; the
-pass goes on. Then publish: render every output from the store, write what changed.
+Failures are recorded per source and stage and never escape (but a store failure,
+which stops the whole pass).
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import hashlib
 import logging
-import random
-import smtplib
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal, TypeVar
+from datetime import datetime, timedelta
+from typing import Literal
 
-import httpx
-
-from . import publish
-from .assemble import article_from_entry, prepare_page
-from .digest import Period, build_digest, period_bounds, render_digest, send_digest
-from .discover import discover
-from .errors import (
+from ..assemble import article_from_entry, prepare_page
+from ..discover import discover
+from ..errors import (
     FetchError,
     ParseError,
-    PublishError,
     RetryLater,
     RobotsDisallowed,
     StoreError,
     SyndicatorError,
 )
-from .fetch import Fetcher, next_attempt
-from .models import (
+from ..fetch import next_attempt
+from ..models import (
     Article,
-    Config,
     Entry,
     Failure,
     FetchLog,
     FetchResult,
     Prepared,
     Rejected,
-    RunReport,
     Source,
     SourceReport,
     SourceState,
     SourceUpdate,
     Validators,
 )
-from .store import KnownEntry, Store
+from ..store import KnownEntry
+from .services import Services, offload
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    """What a pass works with; built by the CLI or the scheduler, never global."""
-
-    config: Config
-    store: Store
-    fetcher: Fetcher
-    target: publish.OutputTarget
-    clock: Callable[[], datetime] = utc_now
-    executor: Executor | None = None  # None: CPU work runs inline, on the event loop
-    hub_client: httpx.AsyncClient | None = None
-    rng: random.Random = field(default_factory=random.Random)
 
 
 @dataclass(slots=True)
@@ -91,75 +55,6 @@ class _Work:
     failures: list[Failure] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     seen: list[tuple[str, str]] = field(default_factory=list)
-
-
-async def run_pass(
-    services: Services, sources: Sequence[Source] | None = None, *, force: bool = False
-) -> RunReport:
-    """Check the given (default: all enabled) sources concurrently, then publish."""
-    started = services.clock()
-    services.store.sync_sources(services.config.sources, started)
-    chosen = [s for s in (sources or services.config.sources) if s.enabled]
-    with services.store.grouped():
-        reports = await asyncio.gather(*(check_source(services, s, force=force) for s in chosen))
-        services.store.save_host_blocks(services.fetcher.blocked_until)
-    published = await publish_site(services, only_if_changed=True)
-    return RunReport(started, services.clock(), tuple(reports), published)
-
-
-async def publish_site(services: Services, *, only_if_changed: bool = False) -> tuple[str, ...]:
-    """Render every output from the store; write (and announce) only files that changed.
-
-    With `only_if_changed`, skip the rendering when neither the stored articles nor the
-    configuration changed since the last publish (a pass that found nothing new).
-    """
-    config = services.config
-    key = f"{services.store.content_version()}:{_config_digest(config)}"
-    if only_if_changed and services.store.published_key() == key:
-        return ()
-    # Rendered here, file by file, each channel read from the store as its turn comes:
-    # memory stays at one channel's worth however many sources there are.
-    limit = config.publish.items_per_feed
-    files = publish.iter_outputs(config, lambda channel: services.store.recent(channel, limit))
-    changed = publish.write_outputs(services.target, files)
-    services.store.set_published_key(key)
-    hub = config.site.websub_hub
-    changed_feeds = publish.changed_feed_urls(config, changed)
-    if hub and changed_feeds and services.hub_client is not None:
-        for failure in await publish.notify_hub(services.hub_client, hub, changed_feeds):
-            log.warning("websub: %s", failure.message)
-    return changed
-
-
-def _config_digest(config: Config) -> str:
-    """What of the configuration shows in published files (dataclass reprs are stable)."""
-    shown = repr((config.site, config.publish, config.sources))
-    return hashlib.sha256(shown.encode()).hexdigest()[:16]
-
-
-async def make_digest(
-    services: Services, period: Period, day: date, *, send: bool, password: str | None = None
-) -> tuple[str, ...]:
-    """Write the digest of the period containing `day` (and mail it); return its paths."""
-    config = services.config
-    first, start, end = period_bounds(period, day)
-    stories = services.store.between(start, end, config.digest.max_articles)
-    digest = build_digest(config, period, first, stories)
-    files = render_digest(digest, config)
-    publish.write_outputs(services.target, files)
-    if send:
-        try:
-            await asyncio.to_thread(
-                send_digest,
-                config.digest.email,
-                digest,
-                files,
-                password=password,
-                now=services.clock(),
-            )
-        except (OSError, smtplib.SMTPException) as exc:
-            raise PublishError(f"digest written but not mailed: {exc}") from exc
-    return tuple(files)
 
 
 async def check_source(services: Services, source: Source, *, force: bool = False) -> SourceReport:
@@ -179,7 +74,7 @@ async def check_source(services: Services, source: Source, *, force: bool = Fals
         if result.not_modified:
             status = "not_modified"
         else:
-            found = await _offload(services, discover, source, result)
+            found = await offload(services, discover, source, result)
             entries = list(found.entries)
             work.failures.extend(Failure("discover", "warning", text) for text in found.warnings)
             if found.ttl:
@@ -257,7 +152,7 @@ async def _entry(services: Services, work: _Work, entry: Entry, known: bool) -> 
         services.store.save_validators(page_validators, services.clock())
         return
     try:
-        article, signature = await _offload(
+        article, signature = await offload(
             services, prepare_page, page.text(), page.url, source, entry
         )
     except Exception as exc:  # prepare_page never raises; a broken worker process can
@@ -288,14 +183,6 @@ def _save(
     outcome = services.store.save_article(work.source.id, prepared, services.clock())
     work.counts[outcome] += 1
     work.partial += article.is_partial
-
-
-async def _offload(services: Services, function: Callable[..., T], *args: Any) -> T:
-    """Run CPU-heavy pure work in the worker processes (inline when there are none)."""
-    if services.executor is None:
-        return function(*args)
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(services.executor, functools.partial(function, *args))
 
 
 async def _fetch(
