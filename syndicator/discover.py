@@ -23,8 +23,9 @@ import feedparser
 from bs4 import BeautifulSoup
 
 from .errors import NotAFeed, ParseError
-from .models import Entry, FetchResult, Source
-from .urls import absolutize, identity_key, strip_tracking
+from .limits import cap_entry
+from .models import Entry, FetchResult, Rejected, Source
+from .urls import absolutize, identity_key, shorten_url, strip_tracking
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +36,31 @@ class Discovery:
     ttl: timedelta | None = None
     title: str | None = None
     warnings: tuple[str, ...] = ()
+    rejected: tuple[Rejected, ...] = ()  # entries dropped whole (e.g. a hostile link)
 
 
 def discover(source: Source, result: FetchResult) -> Discovery:
-    """The entries of a source's document; NotAFeed or ParseError when it lists none."""
+    """The entries of a source's document; NotAFeed or ParseError when it lists none.
+
+    Every entry is held to `limits`: an oversized field is dropped (a warning), an
+    entry whose link is oversized is rejected.
+    """
     found = (
         _from_index_page(source, result) if source.kind == "html" else _from_feed(source, result)
     )
-    return replace(found, entries=tuple(fingerprinted(entry) for entry in found.entries))
+    entries: list[Entry] = []
+    warnings = list(found.warnings)
+    rejected = []
+    for entry in found.entries:
+        capped = cap_entry(entry)
+        if capped.value is None:
+            rejected.append(Rejected(shorten_url(entry.url), "discover", capped.notes[0]))
+            continue
+        warnings.extend(f"{note} <{shorten_url(entry.url)}>" for note in capped.notes)
+        entries.append(fingerprinted(capped.value))
+    return replace(
+        found, entries=tuple(entries), warnings=tuple(warnings), rejected=tuple(rejected)
+    )
 
 
 def fingerprinted(entry: Entry) -> Entry:

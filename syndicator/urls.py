@@ -407,3 +407,8 @@ def _id_key_v1(url: str) -> str:
     )
     path = parts.path.rstrip("/") or "/"
     return host + port + path + ("?" + urlencode(query) if query else "")
+
+
+def shorten_url(url: str, limit: int = 200) -> str:
+    """A URL short enough to show in a report line (hostile feeds send megabyte links)."""
+    return url if len(url) <= limit else f"{url[: limit - 1]}…"

@@ -23,6 +23,7 @@ from ..errors import (
     SyndicatorError,
 )
 from ..fetch import next_attempt
+from ..limits import cap_article
 from ..models import (
     Article,
     Entry,
@@ -38,9 +39,14 @@ from ..models import (
     Validators,
 )
 from ..store import KnownEntry
+from ..urls import shorten_url
 from .services import Services, offload
 
 log = logging.getLogger(__name__)
+
+# Fetches of an article page that may fail before we stop retrying it; until then the
+# feed's own text stands in for it.
+PAGE_ATTEMPTS = 8
 
 
 @dataclass(slots=True)
@@ -77,6 +83,7 @@ async def check_source(services: Services, source: Source, *, force: bool = Fals
             found = await offload(services, discover, source, result)
             entries = list(found.entries)
             work.failures.extend(Failure("discover", "warning", text) for text in found.warnings)
+            work.rejected.extend(found.rejected)
             if found.ttl:
                 next_check = now + found.ttl
         if result.fresh_until and (next_check is None or result.fresh_until > next_check):
@@ -103,18 +110,25 @@ async def _process_entries(services: Services, work: _Work, entries: list[Entry]
     work.seen.extend((e.entry_id, e.fingerprint) for e in entries)
     todo = [e for e in entries if _needs_work(e, known.get(e.entry_id))]
     listed = {e.entry_id for e in entries}
-    todo += [
+    # Entries the feed no longer lists (or that a 304 did not repeat) whose page failed
+    # before: all we know of them is in the store, so a failure teaches us nothing new.
+    retrying = [
         e
         for e in services.store.retry_entries(source.id, source.max_entries)
         if e.entry_id not in listed
     ]
+    todo += retrying
+    stored_only = {e.entry_id for e in retrying}
     # A host takes only a few requests at a time anyway; holding more of its pages
     # would only hold memory.
     slots = asyncio.Semaphore(services.config.fetch.per_host_concurrency)
 
     async def one(entry: Entry) -> None:
         async with slots:
-            await _entry(services, work, entry, entry.entry_id in known)
+            if entry.entry_id in stored_only:
+                await _entry(services, work, entry, known=True, stored_only=True)
+            else:
+                await _entry(services, work, entry, known=entry.entry_id in known)
 
     await asyncio.gather(*(one(entry) for entry in todo))
 
@@ -128,8 +142,14 @@ def _needs_work(entry: Entry, known: KnownEntry | None) -> bool:
     return bool(entry.updated and known.updated and entry.updated > known.updated)
 
 
-async def _entry(services: Services, work: _Work, entry: Entry, known: bool) -> None:
-    """Make the entry's article and save it: its page extracted, else the feed's own text."""
+async def _entry(
+    services: Services, work: _Work, entry: Entry, *, known: bool, stored_only: bool = False
+) -> None:
+    """Make the entry's article and save it: its page extracted, else the feed's own text.
+
+    `stored_only`: the entry comes from the store (a retry), not from the feed; if its
+    page fails again there is nothing new to save, and the stored article stays as is.
+    """
     source = work.source
     if not source.full_text:
         _save(services, work, entry, article_from_entry(entry, source))
@@ -139,13 +159,20 @@ async def _entry(services: Services, work: _Work, entry: Entry, known: bool) -> 
         page = await _fetch(services, work, entry.url, "page", validators=validators, keep=False)
     except RobotsDisallowed as exc:
         work.failures.append(Failure("page", exc.kind, str(exc), entry.url))
-        fallback = article_from_entry(entry, source, reason="robots.txt disallows the page")
-        _save(services, work, entry, fallback)
+        if not stored_only:
+            fallback = article_from_entry(entry, source, reason="robots.txt disallows the page")
+            _save(services, work, entry, fallback)
         return
     except FetchError as exc:
-        work.failures.append(Failure("page", exc.kind, str(exc), entry.url))
         reason = f"page could not be fetched ({exc.kind}); will retry"
-        _save(services, work, entry, article_from_entry(entry, source, reason=reason), retry=True)
+        _page_failed(
+            services,
+            work,
+            entry,
+            Failure("page", exc.kind, str(exc), entry.url),
+            reason,
+            stored_only=stored_only,
+        )
         return
     page_validators = ((page.url, page.validators), (entry.url, page.validators))
     if page.not_modified:
@@ -157,12 +184,36 @@ async def _entry(services: Services, work: _Work, entry: Entry, known: bool) -> 
         )
     except Exception as exc:  # prepare_page never raises; a broken worker process can
         log.exception("extracting %s failed", entry.url)
-        message = f"{type(exc).__name__}: {exc}"
-        work.failures.append(Failure("extract", "internal", message, entry.url))
-        fallback = article_from_entry(entry, source, reason="extraction failed; will retry")
-        _save(services, work, entry, fallback, retry=True)
+        failure = Failure("extract", "internal", f"{type(exc).__name__}: {exc}", entry.url)
+        _page_failed(
+            services, work, entry, failure, "extraction failed; will retry", stored_only=stored_only
+        )
         return
     _save(services, work, entry, article, signature=signature, validators=page_validators)
+
+
+def _page_failed(
+    services: Services,
+    work: _Work,
+    entry: Entry,
+    failure: Failure,
+    reason: str,
+    *,
+    stored_only: bool,
+) -> None:
+    """Keep the feed's own text for now (unless the store already has all we know) and
+    count the attempt; a page that keeps failing is retried only so often."""
+    if not stored_only:
+        fallback = article_from_entry(entry, work.source, reason=reason)
+        if not _save(services, work, entry, fallback, retry=True):
+            work.failures.append(failure)
+            return
+    store = services.store
+    if store.page_failed(work.source.id, entry.entry_id, give_up_after=PAGE_ATTEMPTS):
+        failure = replace(
+            failure, message=f"{failure.message} (no more retries after {PAGE_ATTEMPTS} attempts)"
+        )
+    work.failures.append(failure)
 
 
 def _save(
@@ -174,15 +225,26 @@ def _save(
     retry: bool = False,
     signature: str = "",
     validators: tuple[tuple[str, Validators], ...] = (),
-) -> None:
-    """Save an article that has something to show; reject an empty one with a reason."""
+) -> bool:
+    """Save an article that has something to show (True); reject others with a reason."""
+    shown = shorten_url(entry.url)
+    capped = cap_article(article)
+    work.failures.extend(Failure("limits", "oversized", note, shown) for note in capped.notes)
+    if capped.value is None:
+        work.rejected.append(Rejected(shown, "limits", capped.notes[0]))
+        return False
+    article = capped.value
     if not article.content_text.strip() and not article.summary.strip() and not article.title:
-        work.rejected.append(Rejected(entry.url, "extract", "no title and no text"))
-        return
+        work.rejected.append(Rejected(shown, "extract", "no title and no text"))
+        return False
     prepared = Prepared(replace(article, entry_id=entry.entry_id), retry, signature, validators)
-    outcome = services.store.save_article(work.source.id, prepared, services.clock())
-    work.counts[outcome] += 1
-    work.partial += article.is_partial
+    saved = services.store.save_article(work.source.id, prepared, services.clock())
+    work.counts[saved.outcome] += 1
+    if saved.kept:
+        work.rejected.append(Rejected(shown, "revision", saved.kept))
+    else:
+        work.partial += article.is_partial
+    return True
 
 
 async def _fetch(

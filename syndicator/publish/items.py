@@ -61,6 +61,8 @@ class FeedItem:
     language: str | None = None
     original: Credit | None = None
     appearances: tuple[Appearance, ...] = ()
+    # False when the article gave no date: `published` is when we first saw it.
+    dated: bool = True
 
 
 def prepare_item(
@@ -122,6 +124,7 @@ def prepare_item(
         language=_language_tag(article.language),
         original=original,
         appearances=appearances,
+        dated=article.published is not None,
     )
 
 

@@ -70,6 +70,8 @@ def _extension(entry: ChannelEntry) -> dict[str, Any]:
         extension["source"]["feed_url"] = entry.origin.json_url
     if item.original is not None:
         extension["original"] = {"url": item.original.url, "publisher": item.original.publisher}
+    if not item.dated:
+        extension["date_is_first_seen"] = True
     if item.appearances:
         extension["appearances"] = [
             {"source_id": app.source_id, "source_name": app.source_name, "url": app.url}

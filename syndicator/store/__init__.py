@@ -1,5 +1,5 @@
 """Storage stage: SQLite through sqlite-utils, with migrations in code."""
 
-from .database import KnownEntry, Outcome, Store
+from .database import KnownEntry, Outcome, Saved, Store
 
-__all__ = ["KnownEntry", "Outcome", "Store"]
+__all__ = ["KnownEntry", "Outcome", "Saved", "Store"]

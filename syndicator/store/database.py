@@ -34,8 +34,17 @@ from ..models import (
     SourceUpdate,
     Validators,
 )
+from ..revision import revise
 from .linking import StoryLinking
-from .rows import article_row, state_from_row, state_row, to_datetime, to_text
+from .rows import (
+    article_from_row,
+    article_row,
+    later_than,
+    state_from_row,
+    state_row,
+    to_datetime,
+    to_text,
+)
 from .schema import MIGRATIONS
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -49,6 +58,14 @@ class KnownEntry:
     retry: bool
     updated: datetime | None
     fingerprint: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What saving an article did; `kept` says why a new version was not taken."""
+
+    outcome: Outcome
+    kept: str = ""
 
 
 class Store(StoryLinking):
@@ -178,12 +195,23 @@ class Store(StoryLinking):
             for row in rows
         ]
 
-    def save_article(self, source_id: str, prepared: Prepared, now: datetime) -> Outcome:
+    def save_article(self, source_id: str, prepared: Prepared, now: datetime) -> Saved:
         """Save one article with its entry and its page's validators, in one transaction."""
         with self._writing():
-            outcome = self._save_article(source_id, prepared, now)
+            saved = self._save_article(source_id, prepared, now)
             self._save_validators(prepared.validators, now)
-        return outcome
+        return saved
+
+    def page_failed(self, source_id: str, entry_id: str, *, give_up_after: int) -> bool:
+        """Count a failed fetch of an entry's page; True once it is no longer retried."""
+        with self._writing():
+            self.db.execute(
+                "update entries set attempts = attempts + 1, retry = (attempts + 1 < ?) "
+                "where source_id = ? and entry_id = ?",
+                [give_up_after, source_id, entry_id],
+            )
+            row = self._get("entries", source_id=source_id, entry_id=entry_id)
+        return row is not None and not row["retry"]
 
     def save(self, update: SourceUpdate) -> None:
         """Save the rest of a source's pass in one transaction: entries seen, validators,
@@ -250,7 +278,7 @@ class Store(StoryLinking):
             self._bump()
         return cursor.rowcount > 0
 
-    def _save_article(self, source_id: str, prepared: Prepared, now: datetime) -> Outcome:
+    def _save_article(self, source_id: str, prepared: Prepared, now: datetime) -> Saved:
         article, retry = prepared.article, prepared.retry
         entry_id = article.entry_id or article.id
         entry = self._get("entries", source_id=source_id, entry_id=entry_id)
@@ -258,20 +286,27 @@ class Store(StoryLinking):
             article = replace(article, id=entry["article_id"])  # an id never changes
         stored = self._get("articles", id=article.id)
         outcome: Outcome
+        kept = ""
         if stored is None:
             self._insert_article(source_id, article, prepared.signature, now)
             outcome = "new"
-        elif article.is_partial and not stored["is_partial"]:
-            outcome = "unchanged"  # never replace a full text with a fallback
-            retry = False
-        elif article.content_hash == stored["content_hash"] and article.title == stored["title"]:
-            self.db.execute(
-                "update articles set last_seen = ? where id = ?", [to_text(now), article.id]
-            )
-            outcome = "unchanged"
         else:
-            self._update_article(article, prepared.signature, stored, now)
-            outcome = "updated"
+            revision = revise(article_from_row(stored), article)
+            if revision.article is None:  # the stored version is better: keep it
+                kept, retry = revision.reason, retry and bool(stored["is_partial"])
+            else:
+                article = revision.article
+            unchanged = revision.article is None or (
+                article.content_hash == stored["content_hash"] and article.title == stored["title"]
+            )
+            if unchanged:
+                self.db.execute(
+                    "update articles set last_seen = ? where id = ?", [to_text(now), article.id]
+                )
+                outcome = "unchanged"
+            else:
+                self._update_article(article, prepared.signature, stored, now)
+                outcome = "updated"
         row = {
             "source_id": source_id,
             "entry_id": entry_id,
@@ -281,10 +316,12 @@ class Store(StoryLinking):
             "last_seen": to_text(now),
             "retry": int(retry),
         }
+        if not retry:
+            row["attempts"] = 0
         self._put("entries", row, key=("source_id", "entry_id"))
         if outcome != "unchanged":
             self._bump()
-        return outcome
+        return Saved(outcome, kept)
 
     def _insert_article(
         self, source_id: str, article: Article, signature: str, now: datetime
@@ -312,8 +349,11 @@ class Store(StoryLinking):
         sig = self._parsed_signature(article, signature)
         row = article_row(article)
         del row["id"]
+        # Strictly later than the last change, even within one second: readers compare
+        # `updated` to notice an edit, and stored times have whole seconds.
+        changed = later_than(stored["changed_at"], now)
         row.update(
-            changed_at=to_text(now),
+            changed_at=to_text(changed),
             last_seen=to_text(now),
             date=to_text(article.published or to_datetime(stored["first_seen"])),
         )
@@ -323,7 +363,7 @@ class Store(StoryLinking):
             [*row.values(), article.id],
         )
         self._remember_signature(article.id, stored["story_id"], stored["first_seen"], sig)
-        self._refresh_story(stored["story_id"], now)
+        self._refresh_story(stored["story_id"], changed)
 
     def _save_validators(self, validators: Iterable[tuple[str, Validators]], now: datetime) -> None:
         for url, v in validators:

@@ -8,7 +8,7 @@ from typing import Any
 from .. import stories
 from ..models import Article
 from .reading import Reading
-from .rows import article_from_row, to_text
+from .rows import article_from_row, later_than, to_text
 
 # Candidates tried per new article, those sharing most lookup keys first: beyond a few
 # dozen, a true match is all but certain to have ranked higher.
@@ -109,10 +109,13 @@ class StoryLinking(Reading):
             )
         )
         chosen = rows[stories.representative([article_from_row(row) for row in rows])]
-        # A new copy changes what the story's item shows ("also published by"): bump it.
+        # A new copy changes what the story's item shows ("also published by"): bump it,
+        # strictly later than its last change (see `later_than`).
+        story = self._get("stories", id=story_id)
+        changed = later_than(story["changed_at"] if story else None, now)
         self.db.execute(
             "insert into stories (id, representative_id, date, changed_at) values (?, ?, ?, ?) "
             "on conflict (id) do update set representative_id = excluded.representative_id, "
             "date = excluded.date, changed_at = excluded.changed_at",
-            [story_id, chosen["id"], chosen["date"], to_text(now)],
+            [story_id, chosen["id"], chosen["date"], to_text(changed)],
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..models import Article, SourceState
@@ -22,6 +22,14 @@ def to_datetime(value: str | None) -> datetime | None:
         return None
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def later_than(previous: str | None, now: datetime) -> datetime:
+    """`now`, or one second after `previous` when that is not earlier (stored seconds)."""
+    before = to_datetime(previous)
+    if before is None or now.replace(microsecond=0) > before:
+        return now
+    return before + timedelta(seconds=1)
 
 
 def article_row(article: Article) -> dict[str, Any]:

@@ -144,3 +144,10 @@ def m004_story_signatures(db: Database) -> None:
         "select id, story_id, first_seen, signature from articles"
     )
     db.execute("update articles set signature = null")
+
+
+@MIGRATIONS()
+def m005_entry_attempts(db: Database) -> None:
+    """Count failed fetches of an entry's page, so a page that is gone is retried only so
+    often (and a successful fetch starts the count again)."""
+    db.table("entries").add_column("attempts", int, not_null_default=0)
