@@ -31,6 +31,8 @@ PURE = [
     "stories",
     "assemble",
     "report",
+    "limits",
+    "revision",
 ]
 FORBIDDEN = {
     "httpx",
