@@ -1,5 +1,8 @@
 """Storage stage: SQLite through sqlite-utils, with migrations in code."""
 
 from .database import KnownEntry, Outcome, Store
+from .leases import Lease
+from .pruning import PROTECTED, Pruned
+from .upkeep import check_file
 
-__all__ = ["KnownEntry", "Outcome", "Store"]
+__all__ = ["PROTECTED", "KnownEntry", "Lease", "Outcome", "Pruned", "Store", "check_file"]

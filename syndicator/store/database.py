@@ -34,9 +34,13 @@ from ..models import (
     SourceUpdate,
     Validators,
 )
+from .leases import Leasing
 from .linking import StoryLinking
+from .pruning import Pruning
 from .rows import article_row, state_from_row, state_row, to_datetime, to_text
+from .runlog import RunLog
 from .schema import MIGRATIONS
+from .upkeep import Upkeep
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -51,7 +55,7 @@ class KnownEntry:
     fingerprint: str | None
 
 
-class Store(StoryLinking):
+class Store(StoryLinking, Leasing, Pruning, RunLog, Upkeep):
     """Open with `Store.open(path)`; close when done (or use as a context manager)."""
 
     def __init__(self, db: Database) -> None:

@@ -144,3 +144,20 @@ def m004_story_signatures(db: Database) -> None:
         "select id, story_id, first_seen, signature from articles"
     )
     db.execute("update articles set signature = null")
+
+
+@MIGRATIONS()
+def m006_operations(db: Database) -> None:
+    """Leases (one process works on a source at a time), tombstones of pruned entries
+    (a feed that still lists one never brings it back as new), and which command made a
+    run report and whether it completed."""
+    db.table("leases").create(
+        {"name": str, "owner": str, "acquired_at": str, "expires_at": str}, pk="name"
+    )
+    db.table("pruned_entries").create(
+        {"source_id": str, "entry_id": str, "article_id": str, "url": str, "pruned_at": str},
+        pk=("source_id", "entry_id"),
+    )
+    db.table("runs").add_column("command", str)
+    db.table("runs").add_column("status", str)
+    db.table("runs").create_index(["started"])
