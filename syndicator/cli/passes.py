@@ -3,33 +3,64 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from .. import pipeline
+from ..config_types import Invalid, parse_duration
+from ..logs import Progress
 from ..models import RunReport
 from ..report import format_report
-from ..runtime import open_services
+from ..runtime import open_services, stopped_by_signals
 from .base import Settings, main, pass_settings, select_sources
 
 
 @main.command()
 @click.option("--source", "source_ids", multiple=True, metavar="ID", help="Only these sources.")
 @click.option("--force", is_flag=True, help="Check sources even while backing off after errors.")
+@click.option(
+    "--due-only",
+    is_flag=True,
+    help="Only sources whose interval has passed since their last check.",
+)
 @click.option("--workers", type=click.IntRange(0, 64), help="Extraction processes (0: inline).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the report only when a source failed.")
 @pass_settings
-def run(settings: Settings, source_ids: tuple[str, ...], force: bool, workers: int | None) -> None:
+def run(
+    settings: Settings,
+    source_ids: tuple[str, ...],
+    force: bool,
+    due_only: bool,
+    workers: int | None,
+    quiet: bool,
+) -> None:
     """Check every enabled source once, store new articles, then publish."""
+    if force and due_only:
+        raise click.UsageError("--force and --due-only contradict each other")
     config = settings.config()
     sources = select_sources(config, source_ids)
+    chosen = sources or config.sources
+    progress = Progress(sum(1 for source in chosen if source.enabled))
 
     async def go() -> RunReport:
-        async with open_services(config, workers=workers) as services:
-            return await pipeline.run_pass(services, sources, force=force)
+        async with open_services(config, workers=workers) as services, stopped_by_signals() as stop:
+            return await pipeline.run_pass(
+                services,
+                sources,
+                force=force,
+                due_only=due_only,
+                stop=stop,
+                on_report=progress.update,
+            )
 
-    report = asyncio.run(go())
-    click.echo(format_report(report, config))
+    try:
+        report = asyncio.run(go())
+    finally:
+        progress.close()
+    if not quiet or report.failed:
+        click.echo(format_report(report, config, only_problems=quiet))
 
 
 @main.command()
@@ -50,12 +81,31 @@ def publish(settings: Settings) -> None:
 
 @main.command()
 @click.option("--workers", type=click.IntRange(0, 64), help="Extraction processes (0: inline).")
+@click.option(
+    "--interval",
+    "every",
+    metavar="DURATION",
+    callback=lambda _ctx, _param, value: _duration(value),
+    help="Check every source this often instead of its own interval (e.g. 10s, for trials).",
+)
 @pass_settings
-def worker(settings: Settings, workers: int | None) -> None:
+def worker(settings: Settings, workers: int | None, every: timedelta | None) -> None:
     """Run every source on its own interval until SIGTERM or Ctrl-C."""
     from ..schedule import run_worker
 
-    asyncio.run(run_worker(settings.config(), workers=workers))
+    asyncio.run(run_worker(settings.config(), workers=workers, interval=every))
+
+
+def _duration(value: str | None) -> timedelta | None:
+    if value is None:
+        return None
+    try:
+        parsed = parse_duration(value)
+    except Invalid as exc:
+        raise click.BadParameter(str(exc), param_hint="--interval") from None
+    if parsed < timedelta(seconds=1):
+        raise click.BadParameter("must be at least 1s", param_hint="--interval")
+    return parsed
 
 
 @main.command()

@@ -62,14 +62,15 @@ class RunLog(Reading):
         )
         return {row["source_id"]: row["n"] for row in rows}
 
-    def set_meta_time(self, key: str, when: datetime) -> None:
+    def mark_published(self, when: datetime) -> None:
+        """Remember when the output was last rendered (`status`, metrics)."""
         with self._writing():
             self.db.execute(
-                "insert into meta (key, value) values (?, ?) "
+                "insert into meta (key, value) values ('published_at', ?) "
                 "on conflict (key) do update set value = excluded.value",
-                [key, to_text(when)],
+                [to_text(when)],
             )
 
-    def meta_time(self, key: str) -> datetime | None:
-        row = self._get("meta", key=key)
+    def published_at(self) -> datetime | None:
+        row = self._get("meta", key="published_at")
         return to_datetime(row["value"]) if row else None
