@@ -18,8 +18,6 @@ from prometheus_client.registry import Collector
 from .health import Health, SourceHealth
 from .version import __version__
 
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-
 
 def render_metrics(health: Health) -> bytes:
     """The whole exposition, as bytes."""

@@ -118,8 +118,20 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
     config = settings.config()
     config.output_dir.mkdir(parents=True, exist_ok=True)
-    server = make_server(config.output_dir, host=host, port=port)
-    click.echo(f"serving {config.output_dir} at http://{host}:{server.server_port}/ (Ctrl-C stops)")
+
+    def metrics() -> bytes:
+        from ..metrics import render_metrics
+        from ..pipeline.health import read_health
+        from ..store import Store
+
+        with Store.open(config.database) as store:
+            return render_metrics(read_health(config, store, pipeline.utc_now()))
+
+    server = make_server(config.output_dir, host=host, port=port, metrics=metrics)
+    click.echo(
+        f"serving {config.output_dir} at http://{host}:{server.server_port}/ "
+        "(metrics at /metrics; Ctrl-C stops)"
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
