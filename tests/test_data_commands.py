@@ -33,7 +33,9 @@ def test_backup_check_and_restore_round_trip(tmp_path: Path) -> None:
     """A backup taken after a pass checks clean; after a change, restore brings it back."""
     with SampleSite() as site:
         config = tmp_path / "sources.yaml"
-        config.write_text(site.sources_yaml(base_url="https://feeds.example.org/"), encoding="utf-8")
+        config.write_text(
+            site.sources_yaml(base_url="https://feeds.example.org/"), encoding="utf-8"
+        )
         assert syndicator(config, "run", "--workers", "0").returncode == 0
     backup = tmp_path / "backups" / "syndicator.db"
     made = syndicator(config, "db", "backup", str(backup))

@@ -18,7 +18,9 @@ from syndicator.demo import EXPECTED, SampleSite
 pytestmark = pytest.mark.e2e
 
 # One sample line of the text exposition format: name, optional labels, a value.
-SAMPLE = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? \S+$')
+SAMPLE = re.compile(
+    r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? \S+$'
+)
 
 
 def syndicator(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -99,7 +101,12 @@ def test_each_run_writes_the_metrics_file_in_the_text_format(failing: Path) -> N
     assert metrics[("syndicator_source_consecutive_failures", (("source", "army-news"),))] == 2
     assert metrics[("syndicator_source_consecutive_failures", (("source", "dod-news"),))] == 0
     assert metrics[("syndicator_source_articles", (("source", "dod-news"),))] == 3
-    assert metrics[("syndicator_source_last_error", (("kind", "http_status"), ("source", "army-news")))] == 1
+    assert (
+        metrics[
+            ("syndicator_source_last_error", (("kind", "http_status"), ("source", "army-news")))
+        ]
+        == 1
+    )
     assert metrics[("syndicator_articles", ())] == 9
     assert metrics[("syndicator_last_run_failed_sources", ())] == 1
     assert not list(path.parent.glob(".*"))  # written atomically: no temporary left
