@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_cli import syndicator
+from test_operations import sample_config
 
 from syndicator.demo import EXPECTED, SampleSite
 
 pytestmark = pytest.mark.e2e
-
-
-def syndicator(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "syndicator", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
 
 
 def titles(public: Path, feed: str = "feeds/all.json") -> list[str]:
@@ -83,12 +73,7 @@ def test_prune_keeps_what_feeds_show_and_pruned_entries_never_return(tmp_path: P
     feed reads the same after it, and a later pass over feeds that still list the pruned
     entries brings none back as new."""
     with SampleSite() as site:
-        config = tmp_path / "sources.yaml"
-        config.write_text(
-            site.sources_yaml(base_url="https://feeds.example.org/")
-            + "\npublish:\n  items_per_feed: 1\n",
-            encoding="utf-8",
-        )
+        config = sample_config(tmp_path, site, "\npublish:\n  items_per_feed: 1\n")
         assert syndicator(config, "run", "--workers", "0").returncode == 0
         public = tmp_path / "public"
         feeds = sorted(str(p.relative_to(public)) for p in public.glob("feeds/**/*.json"))

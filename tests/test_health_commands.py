@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from test_cli import syndicator
+from test_operations import sample_config
 
 from syndicator.demo import EXPECTED, SampleSite
 
@@ -23,26 +25,15 @@ SAMPLE = re.compile(
 )
 
 
-def syndicator(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "syndicator", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def failing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Three passes: the army feed answers 500 in the last two (two failures in a row)."""
     folder = tmp_path_factory.mktemp("health")
     with SampleSite() as site:
-        config = folder / "sources.yaml"
-        config.write_text(
-            site.sources_yaml(base_url="https://feeds.example.org/")
-            + "\nmonitoring:\n  metrics_file: metrics/syndicator.prom\n  max_failures: 5\n",
-            encoding="utf-8",
+        config = sample_config(
+            folder,
+            site,
+            "\nmonitoring:\n  metrics_file: metrics/syndicator.prom\n  max_failures: 5\n",
         )
         assert syndicator(config, "run", "--workers", "0").returncode == 0
         site.fail("army", EXPECTED["feeds"]["army"], 500)

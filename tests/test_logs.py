@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import json
 import logging
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from test_cli import syndicator
+from test_operations import sample_config
 
 from syndicator.demo import SampleSite
 from syndicator.logs import Progress, configure_logging, log_source_report
@@ -89,26 +89,6 @@ def test_progress_is_drawn_on_a_terminal_only() -> None:
 def test_a_quiet_run_under_cron_prints_nothing_when_all_is_well(tmp_path: Path) -> None:
     """`run -q` off a terminal: no report, no log line, exit 0."""
     with SampleSite() as site:
-        config = tmp_path / "sources.yaml"
-        config.write_text(
-            site.sources_yaml(base_url="https://feeds.example.org/"), encoding="utf-8"
-        )
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "syndicator",
-                "--config",
-                str(config),
-                "run",
-                "-q",
-                "--workers",
-                "0",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
+        result = syndicator(sample_config(tmp_path, site), "run", "-q", "--workers", "0")
     assert result.returncode == 0
     assert result.stdout == "" and result.stderr == ""

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from faultserver import FaultServer, Hang, Reply
+from test_cli import syndicator
 
 from syndicator.config import load_config
 from syndicator.demo import EXPECTED, SampleSite
@@ -23,14 +22,11 @@ pytestmark = pytest.mark.e2e
 BASE_URL = "https://feeds.example.org/"
 
 
-def syndicator(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "syndicator", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+def sample_config(folder: Path, site: SampleSite, extra: str = "") -> Path:
+    """A sources.yaml for the sample site in `folder` (database and output beside it)."""
+    path = folder / "sources.yaml"
+    path.write_text(site.sources_yaml(base_url=BASE_URL) + extra, encoding="utf-8")
+    return path
 
 
 def test_run_skips_a_source_another_process_holds_and_takes_over_an_expired_lease(
@@ -40,8 +36,7 @@ def test_run_skips_a_source_another_process_holds_and_takes_over_an_expired_leas
     left by a killed process (expired) is taken over; the run releases what it took."""
     now = datetime.now(UTC)
     with SampleSite() as site:
-        config = tmp_path / "sources.yaml"
-        config.write_text(site.sources_yaml(base_url=BASE_URL), encoding="utf-8")
+        config = sample_config(tmp_path, site)
         with Store.open(tmp_path / "syndicator.db") as store:
             store.acquire_lease("source:dod-news", "workerhost:41:aa", now, timedelta(hours=1))
             store.acquire_lease(
@@ -70,8 +65,7 @@ def test_run_skips_a_source_another_process_holds_and_takes_over_an_expired_leas
 def test_due_only_skips_sources_checked_within_their_interval(tmp_path: Path) -> None:
     """`run --due-only` right after a pass checks nothing and says when each is due."""
     with SampleSite() as site:
-        config = tmp_path / "sources.yaml"
-        config.write_text(site.sources_yaml(base_url=BASE_URL), encoding="utf-8")
+        config = sample_config(tmp_path, site)
         assert syndicator(config, "run", "--workers", "0").returncode == 0
         seen = len(site.requests)
         result = syndicator(config, "run", "--due-only", "--source", "dod-news")

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,6 +47,19 @@ class Lines:
             missing = [text for text in missing if text not in line]
 
 
+@contextmanager
+def worker(config: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], Lines]]:
+    """A worker process on `config` and its output lines; killed if the test fails."""
+    with subprocess.Popen(
+        worker_command(config, *args), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        try:
+            yield process, Lines(process)
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+
 def worker_command(config: Path, *args: str) -> list[str]:
     return [
         sys.executable,
@@ -67,26 +82,14 @@ def test_worker_runs_jobs_on_short_intervals_and_stops_on_sigterm(tmp_path: Path
         config.write_text(
             site.sources_yaml(base_url="https://feeds.example.org/"), encoding="utf-8"
         )
-        with subprocess.Popen(
-            worker_command(config, "--interval", "1s"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        ) as process:
-            try:
-                lines = Lines(process)
-                lines.wait_for("worker started: 4 sources")
-                lines.wait_for(*EXPECTED["source_ids"])
-                lines.wait_for("published:")
-                lines.wait_for(
-                    *(f"{source_id}  not modified" for source_id in EXPECTED["source_ids"])
-                )
-                process.send_signal(signal.SIGTERM)
-                lines.wait_for("worker stopped")
-                assert process.wait(timeout=60) == 0
-            finally:
-                if process.poll() is None:
-                    process.kill()
+        with worker(config, "--interval", "1s") as (process, lines):
+            lines.wait_for("worker started: 4 sources")
+            lines.wait_for(*EXPECTED["source_ids"])
+            lines.wait_for("published:")
+            lines.wait_for(*(f"{source_id}  not modified" for source_id in EXPECTED["source_ids"]))
+            process.send_signal(signal.SIGTERM)
+            lines.wait_for("worker stopped")
+            assert process.wait(timeout=60) == 0
     feed = feedparser.parse((tmp_path / "public" / "feeds" / "all.atom").read_bytes())
     assert not feed.bozo
     assert {e.title for e in feed.entries} == set(EXPECTED["published_titles"])
@@ -115,20 +118,11 @@ def test_a_restarted_worker_resumes_from_the_stored_due_times(tmp_path: Path) ->
         requests_before = len(site.requests)
         with Store.open(tmp_path / "syndicator.db") as store:
             checked = {s.source_id: s.last_checked for s in store.states()}
-        with subprocess.Popen(
-            worker_command(config), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-        ) as process:
-            try:
-                lines = Lines(process)
-                lines.wait_for(
-                    *(f"next source:{source_id} at" for source_id in EXPECTED["source_ids"])
-                )
-                process.send_signal(signal.SIGTERM)
-                lines.wait_for("worker stopped")
-                assert process.wait(timeout=60) == 0
-            finally:
-                if process.poll() is None:
-                    process.kill()
+        with worker(config) as (process, lines):
+            lines.wait_for(*(f"next source:{source_id} at" for source_id in EXPECTED["source_ids"]))
+            process.send_signal(signal.SIGTERM)
+            lines.wait_for("worker stopped")
+            assert process.wait(timeout=60) == 0
         assert len(site.requests) == requests_before
     for line in lines.seen:
         if line.strip().startswith("next source:"):

@@ -8,13 +8,15 @@ cannot be written); 3 when a health check found a problem (`status`, `db check`)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..config import load_config
+from ..config_types import Invalid, duration_at_least
 from ..errors import ConfigError, SyndicatorError
 from ..logs import configure_logging
 from ..models import Config, Source
@@ -53,6 +55,21 @@ class Settings:
 pass_settings = click.make_pass_decorator(Settings)
 
 UNHEALTHY = 3  # exit status of a health check that found a problem
+
+
+def duration(minimum: timedelta) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option callback reading a duration as sources.yaml writes them (`90s`, `180d`)."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: Any) -> timedelta | None:
+        if value is None:
+            return None
+        try:
+            parsed: timedelta = duration_at_least(minimum)(value)
+        except Invalid as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
+        return parsed
+
+    return convert
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

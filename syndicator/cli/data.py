@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..config_types import Invalid, parse_duration
 from ..digest import period_bounds
 from ..errors import StoreError
 from ..pipeline import utc_now
-from .base import UNHEALTHY, Settings, main, pass_settings
+from .base import UNHEALTHY, Settings, duration, main, pass_settings
 
 _SHOWN = 20  # articles listed by a prune
 
@@ -69,21 +68,16 @@ def check_database(ctx: click.Context, settings: Settings) -> None:
 @main.command()
 @click.option(
     "--older-than",
-    "older_than",
+    "age",
     required=True,
+    callback=duration(timedelta(days=1)),
     metavar="DURATION",
     help="Remove articles dated before this long ago (e.g. 180d).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be removed; remove nothing.")
 @pass_settings
-def prune(settings: Settings, older_than: str, dry_run: bool) -> None:
+def prune(settings: Settings, age: timedelta, dry_run: bool) -> None:
     """Remove old articles that no current feed or digest shows, and old log rows."""
-    try:
-        age = parse_duration(older_than)
-    except Invalid as exc:
-        raise click.BadParameter(str(exc), param_hint="--older-than") from None
-    if age < timedelta(days=1):
-        raise click.BadParameter("must be at least 1d", param_hint="--older-than")
     config = settings.config()
     now = utc_now()
     # The weekly digest of this week and of the last one may still be (re)written.

@@ -9,12 +9,11 @@ from pathlib import Path
 import click
 
 from .. import pipeline
-from ..config_types import Invalid, parse_duration
 from ..logs import Progress
 from ..models import RunReport
 from ..report import format_report
 from ..runtime import open_services, stopped_by_signals
-from .base import Settings, main, pass_settings, select_sources
+from .base import Settings, duration, main, pass_settings, select_sources
 
 
 @main.command()
@@ -85,7 +84,7 @@ def publish(settings: Settings) -> None:
     "--interval",
     "every",
     metavar="DURATION",
-    callback=lambda _ctx, _param, value: _duration(value),
+    callback=duration(timedelta(seconds=1)),
     help="Check every source this often instead of its own interval (e.g. 10s, for trials).",
 )
 @pass_settings
@@ -94,18 +93,6 @@ def worker(settings: Settings, workers: int | None, every: timedelta | None) -> 
     from ..schedule import run_worker
 
     asyncio.run(run_worker(settings.config(), workers=workers, interval=every))
-
-
-def _duration(value: str | None) -> timedelta | None:
-    if value is None:
-        return None
-    try:
-        parsed = parse_duration(value)
-    except Invalid as exc:
-        raise click.BadParameter(str(exc), param_hint="--interval") from None
-    if parsed < timedelta(seconds=1):
-        raise click.BadParameter("must be at least 1s", param_hint="--interval")
-    return parsed
 
 
 @main.command()
