@@ -16,6 +16,7 @@ import yaml
 from .config_schema import (
     EMAIL_KEYS,
     FETCH_KEYS,
+    MONITORING_KEYS,
     PUBLISH_KEYS,
     SCHEMA,
     SITE_KEYS,
@@ -30,6 +31,7 @@ from .models import (
     DigestSettings,
     EmailSettings,
     FetchSettings,
+    MonitoringSettings,
     PublishSettings,
     SiteSettings,
     Source,
@@ -133,12 +135,17 @@ def parse_config(text: str, path: Path) -> Config:
             sections.get("digest"), "digest", SCHEMA["digest"]
         )
         email_values = check.section(digest_sections.get("email"), "digest.email", EMAIL_KEYS)[0]
+        monitoring_values = check.section(
+            sections.get("monitoring"), "monitoring", MONITORING_KEYS
+        )[0]
         sources = _sources(check, sections.get("sources"))
     finally:
         loader.dispose()
     if check.problems:
         raise ConfigError(check.problems)
     folder = path.parent
+    if "metrics_file" in monitoring_values:
+        monitoring_values["metrics_file"] = _resolve(folder, monitoring_values["metrics_file"])
     return Config(
         path=path,
         database=_resolve(folder, top.get("database", Path("db/syndicator.db"))),
@@ -148,6 +155,7 @@ def parse_config(text: str, path: Path) -> Config:
         publish=PublishSettings(**publish_values),
         digest=DigestSettings(email=EmailSettings(**email_values), **digest_values),
         sources=sources,
+        monitoring=MonitoringSettings(**monitoring_values),
     )
 
 

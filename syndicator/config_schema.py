@@ -34,7 +34,14 @@ from .config_types import (
     string,
     url,
 )
-from .models import DigestSettings, EmailSettings, FetchSettings, PublishSettings, SiteSettings
+from .models import (
+    DigestSettings,
+    EmailSettings,
+    FetchSettings,
+    MonitoringSettings,
+    PublishSettings,
+    SiteSettings,
+)
 
 # --- the schema: every key, its parser, default and meaning ---------------------------
 
@@ -61,6 +68,7 @@ _SITE = SiteSettings()
 _PUBLISH = PublishSettings()
 _DIGEST = DigestSettings()
 _EMAIL = EmailSettings()
+_MONITORING = MonitoringSettings()
 
 SITE_KEYS = (
     Key("title", string, _SITE.title, "Title of the combined feeds and the index page."),
@@ -185,6 +193,21 @@ DIGEST_KEYS = (
     ),
 )
 
+MONITORING_KEYS = (
+    Key(
+        "metrics_file",
+        path,
+        None,
+        "Prometheus metrics written here after each run (node_exporter's textfile collector).",
+    ),
+    Key(
+        "max_failures",
+        integer(0, 1000),
+        _MONITORING.max_failures,
+        "`syndicator status` exits 3 when an enabled source failed more times in a row.",
+    ),
+)
+
 SOURCE_KEYS = (
     Key("id", slug, None, "Unique slug; names the source's feeds (feeds/source/<id>.rss).", True),
     Key("name", string, None, "Human name shown in feeds and digests.", True),
@@ -246,6 +269,7 @@ TOP_KEYS = (
     Key("fetch", dict, None, "Politeness and safety limits (section)."),
     Key("publish", dict, None, "What goes into the published feeds (section)."),
     Key("digest", dict, None, "Digest settings (section)."),
+    Key("monitoring", dict, None, "Health checks and metrics (section)."),
     Key("sources", list, None, "The editor-curated sources (list).", True),
 )
 
@@ -256,6 +280,7 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
     "publish": PUBLISH_KEYS,
     "digest": (*DIGEST_KEYS, Key("email", dict, None, "SMTP delivery (section).")),
     "digest.email": EMAIL_KEYS,
+    "monitoring": MONITORING_KEYS,
     "sources[]": SOURCE_KEYS,
 }
 
@@ -276,6 +301,7 @@ def reference_markdown() -> str:
         "publish": "`publish:`",
         "digest": "`digest:`",
         "digest.email": "`digest.email:`",
+        "monitoring": "`monitoring:`",
         "sources[]": "`sources:` (each entry)",
     }
     parts = []

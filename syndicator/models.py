@@ -79,6 +79,14 @@ class DigestSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class MonitoringSettings:
+    """What operators watch (the `monitoring:` section)."""
+
+    metrics_file: Path | None = None
+    max_failures: int = 3
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """One editor-curated source from `sources.yaml`."""
 
@@ -112,6 +120,7 @@ class Config:
     publish: PublishSettings = field(default_factory=PublishSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     sources: tuple[Source, ...] = ()
+    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:

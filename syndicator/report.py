@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 from .models import Config, RunReport, SourceReport
 
 _LABELS = {"not_modified": "not modified", "failed": "FAILED"}
 
 
-def format_report(report: RunReport, config: Config) -> str:
-    """One line per source (and per failure), then a total line."""
-    width = max((len(r.source_id) for r in report.sources), default=10)
-    lines = [line for r in report.sources for line in format_source(r, width)]
+def format_report(report: RunReport, config: Config, *, only_problems: bool = False) -> str:
+    """One line per source (and per failure), then a total line; `only_problems` keeps
+    only the sources that failed."""
+    shown = [r for r in report.sources if r.status == "failed" or not only_problems]
+    width = max((len(r.source_id) for r in shown), default=10)
+    lines = [line for r in shown for line in format_source(r, width)]
     seconds = (report.finished - report.started).total_seconds()
     lines.append(
         f"{len(report.sources)} sources, {report.new} new articles, {report.failed} failed, "
@@ -39,3 +44,29 @@ def format_source(report: SourceReport, width: int = 0) -> list[str]:
         where = "" if named or not failure.url else f" <{failure.url}>"
         lines.append(f"{'':<{width}}    {failure.stage}: {failure.kind}: {failure.message}{where}")
     return lines
+
+
+def report_record(report: RunReport) -> dict[str, Any]:
+    """The run report as JSON-ready data, as the `runs` table keeps it."""
+    return {
+        "published": len(report.published),
+        "sources": [
+            {
+                "source_id": r.source_id,
+                "status": r.status,
+                "new": r.new,
+                "updated": r.updated,
+                "unchanged": r.unchanged,
+                "partial": r.partial,
+                "rejected": dict(Counter(f"{x.stage}: {x.reason}" for x in r.rejected)),
+                "failed": r.status == "failed",
+                "failures": [
+                    {"stage": f.stage, "kind": f.kind, "message": f.message, "url": f.url}
+                    for f in r.failures
+                ],
+                "duration_seconds": round(r.duration.total_seconds(), 3),
+                "note": r.note,
+            }
+            for r in report.sources
+        ],
+    }

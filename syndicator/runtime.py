@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
@@ -16,6 +19,10 @@ from .models import Config
 from .pipeline import Services, utc_now
 from .publish import LocalFolder
 from .store import Store
+
+log = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def default_workers() -> int:
@@ -79,3 +86,27 @@ async def open_services(
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
         store.close()
+
+
+@asynccontextmanager
+async def stopped_by_signals() -> AsyncIterator[asyncio.Event]:
+    """An event that SIGTERM and SIGINT set (instead of killing the process) in the block."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in STOP_SIGNALS:
+        loop.add_signal_handler(signum, _stop_once, signum, stop)
+    try:
+        yield stop
+    finally:
+        for signum in STOP_SIGNALS:
+            loop.remove_signal_handler(signum)
+
+
+def _stop_once(signum: int, stop: asyncio.Event) -> None:
+    if not stop.is_set():
+        log.warning(
+            "%s: stopping (no new work; work in flight gets a grace period)",
+            signal.Signals(signum).name,
+            extra={"stage": "stop"},
+        )
+    stop.set()

@@ -5,7 +5,8 @@ bytes) and Last-Modified on every file, 304 for a matching If-None-Match (or, wi
 one, If-Modified-Since). Each type is sent with `charset=utf-8`, gzip when the client
 accepts it, HEAD like GET without the body. Only regular, non-hidden files inside the
 root are served; everything else is a 404. Binds to 127.0.0.1 unless told otherwise;
-in production nginx serves the same folder (deploy/nginx.conf).
+in production nginx serves the same folder (deploy/nginx.conf). Given a `metrics`
+function, `/metrics` answers with its Prometheus text, computed on each request.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 import socket
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
@@ -53,6 +55,7 @@ PAGE_POLICY = (
     "form-action 'none'; frame-ancestors 'none'"
 )
 CACHE_ENTRIES = 256
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"  # Prometheus text format
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +75,14 @@ class StaticServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, root: Path, address: tuple[str, int]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        address: tuple[str, int],
+        metrics: Callable[[], bytes] | None = None,
+    ) -> None:
         self.root = Path(root).resolve()
+        self.metrics = metrics
         self._cache: OrderedDict[tuple[str, int, int], _Representation] = OrderedDict()
         self._cache_lock = threading.Lock()
         if ":" in address[0]:
@@ -107,9 +116,18 @@ class StaticServer(ThreadingHTTPServer):
         return built
 
 
-def make_server(root: Path, *, host: str = "127.0.0.1", port: int = 0) -> StaticServer:
-    """A server for `root`, bound and ready for `serve_forever()`; port 0 picks a free one."""
-    return StaticServer(root, (host, port))
+def make_server(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    metrics: Callable[[], bytes] | None = None,
+) -> StaticServer:
+    """A server for `root`, bound and ready for `serve_forever()`; port 0 picks a free one.
+
+    `metrics` renders the body of `/metrics` (Prometheus text format) on each request.
+    """
+    return StaticServer(root, (host, port), metrics)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -131,6 +149,9 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
 
     def _respond(self, *, send_body: bool) -> None:
+        if urlsplit(self.path).path == "/metrics" and self.server.metrics is not None:
+            self._metrics(send_body=send_body)
+            return
         path = self._resolve(urlsplit(self.path).path)
         if path is None:
             self._plain(HTTPStatus.NOT_FOUND, "not found\n", send_body=send_body)
@@ -159,6 +180,19 @@ class _Handler(BaseHTTPRequestHandler):
         body = found.gzipped if use_gzip and found.gzipped is not None else found.body
         if use_gzip:
             headers["Content-Encoding"] = "gzip"
+        self._send(HTTPStatus.OK, headers, body, send_body=send_body)
+
+    def _metrics(self, *, send_body: bool) -> None:
+        assert self.server.metrics is not None
+        try:
+            body = self.server.metrics()
+        except Exception:  # the database may be busy or gone: say so, keep serving files
+            log.exception("rendering /metrics failed")
+            self._plain(
+                HTTPStatus.SERVICE_UNAVAILABLE, "metrics unavailable\n", send_body=send_body
+            )
+            return
+        headers = {"Content-Type": METRICS_TYPE, "Cache-Control": "no-store", **SECURITY_HEADERS}
         self._send(HTTPStatus.OK, headers, body, send_body=send_body)
 
     def _resolve(self, url_path: str) -> Path | None:

@@ -7,12 +7,16 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
 
 from syndicator.demo import EXPECTED, SampleSite
+from syndicator.store import Store
 
 pytestmark = pytest.mark.e2e
 
@@ -43,40 +47,104 @@ class Lines:
             missing = [text for text in missing if text not in line]
 
 
-def test_worker_checks_sources_publishes_and_stops_on_sigterm(tmp_path: Path) -> None:
-    """The worker checks every source at start, publishes, and exits 0 on SIGTERM."""
+@contextmanager
+def worker(config: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], Lines]]:
+    """A worker process on `config` and its output lines; killed if the test fails."""
+    with subprocess.Popen(
+        worker_command(config, *args), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        try:
+            yield process, Lines(process)
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+
+def worker_command(config: Path, *args: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "syndicator",
+        "--config",
+        str(config),
+        "worker",
+        "--workers",
+        "0",
+        *args,
+    ]
+
+
+def test_worker_runs_jobs_on_short_intervals_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """Real jobs every second: each source is checked, then checked again (not modified),
+    a publish follows; SIGTERM stops it with status 0, its leases released, its runs kept."""
     with SampleSite() as site:
         config = tmp_path / "sources.yaml"
         config.write_text(
             site.sources_yaml(base_url="https://feeds.example.org/"), encoding="utf-8"
         )
-        command = [
-            sys.executable,
-            "-m",
-            "syndicator",
-            "--config",
-            str(config),
-            "worker",
-            "--workers",
-            "0",
-        ]
-        with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-        ) as process:
-            try:
-                lines = Lines(process)
-                lines.wait_for("worker started: 4 sources")
-                lines.wait_for(*EXPECTED["source_ids"])
-                lines.wait_for("published:")
-                process.send_signal(signal.SIGTERM)
-                lines.wait_for("worker stopped")
-                assert process.wait(timeout=60) == 0
-            finally:
-                if process.poll() is None:
-                    process.kill()
+        with worker(config, "--interval", "1s") as (process, lines):
+            lines.wait_for("worker started: 4 sources")
+            lines.wait_for(*EXPECTED["source_ids"])
+            lines.wait_for("published:")
+            lines.wait_for(*(f"{source_id}  not modified" for source_id in EXPECTED["source_ids"]))
+            process.send_signal(signal.SIGTERM)
+            lines.wait_for("worker stopped")
+            assert process.wait(timeout=60) == 0
     feed = feedparser.parse((tmp_path / "public" / "feeds" / "all.atom").read_bytes())
     assert not feed.bozo
     assert {e.title for e in feed.entries} == set(EXPECTED["published_titles"])
+    with Store.open(tmp_path / "syndicator.db") as store:
+        assert list(store.db.query("select * from leases")) == []
+        runs = store.runs(100, command="worker")
+    checked = [r["report"]["sources"][0]["source_id"] for r in runs]
+    assert all(checked.count(source_id) >= 2 for source_id in EXPECTED["source_ids"])
+
+
+def test_a_restarted_worker_resumes_from_the_stored_due_times(tmp_path: Path) -> None:
+    """After a pass, a new worker schedules each source at its last check plus its interval
+    (jittered by at most a tenth), so it re-checks nothing at start; SIGTERM at once is clean."""
+    with SampleSite() as site:
+        config = tmp_path / "sources.yaml"
+        config.write_text(
+            site.sources_yaml(base_url="https://feeds.example.org/"), encoding="utf-8"
+        )
+        ran = subprocess.run(
+            [sys.executable, "-m", "syndicator", "--config", str(config), "run", "--workers", "0"],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert ran.returncode == 0
+        requests_before = len(site.requests)
+        with Store.open(tmp_path / "syndicator.db") as store:
+            checked = {s.source_id: s.last_checked for s in store.states()}
+        with worker(config) as (process, lines):
+            lines.wait_for(*(f"next source:{source_id} at" for source_id in EXPECTED["source_ids"]))
+            process.send_signal(signal.SIGTERM)
+            lines.wait_for("worker stopped")
+            assert process.wait(timeout=60) == 0
+        assert len(site.requests) == requests_before
+    for line in lines.seen:
+        if line.strip().startswith("next source:"):
+            source_id = line.split("source:")[1].split()[0]
+            when = datetime.strptime(line.split(" at ")[1], "%Y-%m-%d %H:%M:%SZ").replace(
+                tzinfo=UTC
+            )
+            due = checked[source_id] + timedelta(minutes=30)
+            assert due - timedelta(seconds=1) <= when <= due + timedelta(minutes=3), line
+
+
+def test_a_second_worker_on_one_database_refuses_to_start(tmp_path: Path) -> None:
+    """The worker holds a lease of its own: another one on the same database exits 1."""
+    config = tmp_path / "sources.yaml"
+    config.write_text("database: s.db\nsources: []\n", encoding="utf-8")
+    with Store.open(tmp_path / "s.db") as store:
+        store.acquire_lease("worker", "otherhost:1:abc", datetime.now(UTC), timedelta(minutes=5))
+    result = subprocess.run(
+        worker_command(config), capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1
+    assert "another worker runs" in result.stderr and "otherhost:1:abc" in result.stderr
 
 
 def test_each_source_is_one_job_that_never_overlaps_itself() -> None:
@@ -102,3 +170,23 @@ def test_each_source_is_one_job_that_never_overlaps_itself() -> None:
     assert job.id == "source:a"
     assert job.max_instances == 1 and job.coalesce
     assert job.trigger.interval == timedelta(minutes=15)
+
+
+def test_jobs_start_at_their_stored_due_time_with_bounded_jitter() -> None:
+    """A source's first run is its due time plus at most a tenth of its interval."""
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from syndicator.models import Source
+    from syndicator.schedule import add_source_jobs
+
+    due = datetime.now(UTC) + timedelta(hours=1)
+    scheduler = AsyncIOScheduler()
+    source = Source("a", "A", "https://a.example/", interval=timedelta(minutes=30))
+
+    async def check(source: Source) -> None:
+        return None
+
+    add_source_jobs(scheduler, [source], check, first_runs={"a": due})
+    (job,) = scheduler.get_jobs()
+    assert due <= job.next_run_time <= due + timedelta(minutes=3)
+    assert job.misfire_grace_time == 1800 and job.trigger.jitter == 180

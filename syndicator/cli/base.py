@@ -3,20 +3,22 @@
 Exit status: 0 when the command did its job (a pass that completed is a success even
 if some sources failed: each failure is reported per source); 2 for usage and
 configuration errors; 1 when the work itself could not be done (e.g. the database
-cannot be written).
+cannot be written); 3 when a health check found a problem (`status`, `db check`).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..config import load_config
+from ..config_types import Invalid, duration_at_least
 from ..errors import ConfigError, SyndicatorError
+from ..logs import configure_logging
 from ..models import Config, Source
 from ..store import Store
 from ..version import __version__
@@ -52,6 +54,23 @@ class Settings:
 
 pass_settings = click.make_pass_decorator(Settings)
 
+UNHEALTHY = 3  # exit status of a health check that found a problem
+
+
+def duration(minimum: timedelta) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option callback reading a duration as sources.yaml writes them (`90s`, `180d`)."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: Any) -> timedelta | None:
+        if value is None:
+            return None
+        try:
+            parsed: timedelta = duration_at_least(minimum)(value)
+        except Invalid as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
+        return parsed
+
+    return convert
+
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
@@ -63,13 +82,25 @@ pass_settings = click.make_pass_decorator(Settings)
     show_default=True,
     help="The sources file (or set SYNDICATOR_CONFIG).",
 )
-@click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More logging on stderr (-vv for debug); default: problems only, unless on a terminal.",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    envvar="SYNDICATOR_LOG_FORMAT",
+    help="Log lines on stderr as text or one JSON object per line.",
+)
 @click.version_option(__version__, prog_name="syndicator")
 @click.pass_context
-def main(ctx: click.Context, config_path: Path, verbose: int) -> None:
+def main(ctx: click.Context, config_path: Path, verbose: int, log_format: str) -> None:
     """Clean, attributed, ad-free feeds from defense-news sites."""
-    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(verbose, "json" if log_format == "json" else "text")
     ctx.obj = Settings(config_path)
 
 

@@ -12,11 +12,8 @@ render every output from the store, write what changed. Digests: `digests`.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
-
-from ..models import RunReport, Source
 from .digests import make_digest
+from .passes import run_pass
 from .publishing import publish_site
 from .services import Services, offload, utc_now
 from .sources import check_source
@@ -30,17 +27,3 @@ __all__ = [
     "run_pass",
     "utc_now",
 ]
-
-
-async def run_pass(
-    services: Services, sources: Sequence[Source] | None = None, *, force: bool = False
-) -> RunReport:
-    """Check the given (default: all enabled) sources concurrently, then publish."""
-    started = services.clock()
-    services.store.sync_sources(services.config.sources, started)
-    chosen = [s for s in (sources or services.config.sources) if s.enabled]
-    with services.store.grouped():
-        reports = await asyncio.gather(*(check_source(services, s, force=force) for s in chosen))
-        services.store.save_host_blocks(services.fetcher.blocked_until)
-    published = await publish_site(services, only_if_changed=True)
-    return RunReport(started, services.clock(), tuple(reports), published)

@@ -28,6 +28,7 @@ async def publish_site(services: Services, *, only_if_changed: bool = False) -> 
     files = publish.iter_outputs(config, lambda channel: services.store.recent(channel, limit))
     changed = publish.write_outputs(services.target, files)
     services.store.set_published_key(key)
+    services.store.mark_published(services.clock())
     hub = config.site.websub_hub
     changed_feeds = publish.changed_feed_urls(config, changed)
     if hub and changed_feeds and services.hub_client is not None:

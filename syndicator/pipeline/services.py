@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import random
+import secrets
+import socket
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -25,6 +28,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def lease_owner() -> str:
+    """Who we are, for leases and for operators reading them: host, pid, random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     """What a pass works with; built by the CLI or the scheduler, never global."""
@@ -37,6 +45,7 @@ class Services:
     executor: Executor | None = None  # None: CPU work runs inline, on the event loop
     hub_client: httpx.AsyncClient | None = None
     rng: random.Random = field(default_factory=random.Random)
+    owner: str = field(default_factory=lease_owner)  # whose leases these are
 
 
 async def offload(services: Services, function: Callable[..., T], *args: Any) -> T:

@@ -107,8 +107,11 @@ async def check_source(services: Services, source: Source, *, force: bool = Fals
 async def _process_entries(services: Services, work: _Work, entries: list[Entry]) -> None:
     source = work.source
     known = services.store.known_entries(source.id, [e.entry_id for e in entries])
+    pruned = services.store.pruned_entries(source.id, [e.entry_id for e in entries])
     work.seen.extend((e.entry_id, e.fingerprint) for e in entries)
-    todo = [e for e in entries if _needs_work(e, known.get(e.entry_id))]
+    todo = [
+        e for e in entries if e.entry_id not in pruned and _needs_work(e, known.get(e.entry_id))
+    ]
     listed = {e.entry_id for e in entries}
     # Entries the feed no longer lists (or that a 304 did not repeat) whose page failed
     # before: all we know of them is in the store, so a failure teaches us nothing new.

@@ -35,7 +35,9 @@ from ..models import (
     Validators,
 )
 from ..revision import revise
+from .leases import Leasing
 from .linking import StoryLinking
+from .pruning import Pruning
 from .rows import (
     article_from_row,
     article_row,
@@ -45,7 +47,9 @@ from .rows import (
     to_datetime,
     to_text,
 )
+from .runlog import RunLog
 from .schema import MIGRATIONS
+from .upkeep import Upkeep
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -68,7 +72,7 @@ class Saved:
     kept: str = ""
 
 
-class Store(StoryLinking):
+class Store(StoryLinking, Leasing, Pruning, RunLog, Upkeep):
     """Open with `Store.open(path)`; close when done (or use as a context manager)."""
 
     def __init__(self, db: Database) -> None:

@@ -151,3 +151,20 @@ def m005_entry_attempts(db: Database) -> None:
     """Count failed fetches of an entry's page, so a page that is gone is retried only so
     often (and a successful fetch starts the count again)."""
     db.table("entries").add_column("attempts", int, not_null_default=0)
+
+
+@MIGRATIONS()
+def m006_operations(db: Database) -> None:
+    """Leases (one process works on a source at a time), tombstones of pruned entries
+    (a feed that still lists one never brings it back as new), and which command made a
+    run report and whether it completed."""
+    db.table("leases").create(
+        {"name": str, "owner": str, "acquired_at": str, "expires_at": str}, pk="name"
+    )
+    db.table("pruned_entries").create(
+        {"source_id": str, "entry_id": str, "article_id": str, "url": str, "pruned_at": str},
+        pk=("source_id", "entry_id"),
+    )
+    db.table("runs").add_column("command", str)
+    db.table("runs").add_column("status", str)
+    db.table("runs").create_index(["started"])
