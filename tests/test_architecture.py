@@ -31,7 +31,11 @@ PURE = [
     "stories",
     "assemble",
     "report",
+    "fts",
 ]
+# SQLite's FTS5 parser is the only faithful check of a topic feed's query; `fts` runs it
+# on an empty in-memory table (no file, no network) when the configuration is loaded.
+ALLOWED = {"fts": {"sqlite3"}}
 FORBIDDEN = {
     "httpx",
     "httpcore",
@@ -81,7 +85,7 @@ def test_pure_stages_do_not_reach_the_network_or_the_database() -> None:
                 m
                 for m in imports_of(path)
                 if any(m == f or m.startswith(f + ".") for f in FORBIDDEN)
-            }
+            } - ALLOWED.get(name, set())
             if bad:
                 offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert offenders == {}
