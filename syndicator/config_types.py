@@ -126,8 +126,6 @@ _URL_HOST = re.compile(r"[^\s/?#@:\\]+|\[[0-9a-fA-F:.]+\]")
 def url(value: Any) -> str:
     text = string(value)
     expected = f"expected an absolute http(s) URL, got {shown(value)}"
-    if any(char.isspace() or ord(char) < 32 for char in text):
-        raise Invalid(f"{expected} (a URL has no spaces)")
     parts = urlsplit(text)
     host = parts.netloc.rpartition("@")[2]
     host = host.rpartition(":")[0] if host.rpartition(":")[2].isdigit() else host

@@ -316,6 +316,7 @@ class StoredArticle:
     story_id: str
     appearances: tuple[Appearance, ...] = ()
     pinned_at: datetime | None = None  # an editor pinned it: first in its feeds
+    hidden: bool = False  # an editor hid it: in no output
 
     @property
     def date(self) -> datetime:
