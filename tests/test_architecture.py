@@ -32,6 +32,10 @@ PURE = [
     "assemble",
     "report",
     "fts",
+    "autodiscovery",
+    "config_edit",
+    "preview",
+    "source_tests",
 ]
 # SQLite's FTS5 parser is the only faithful check of a topic feed's query; `fts` runs it
 # on an empty in-memory table (no file, no network) when the configuration is loaded.
