@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
 from syndicator.cli import main
@@ -26,6 +28,13 @@ DOD_TESTS = """    tests:
         contains: ["{sentence}"]
         not_contains: ["Related Links", "Share:", "Subscribe to Defense.gov Products"]
 """
+
+
+@pytest.fixture(scope="module", name="site")
+def running_site() -> Iterator[SampleSite]:
+    """The sample site, running for one test module (import this fixture to use it)."""
+    with SampleSite() as running:
+        yield running
 
 
 def cli(config: Path, *args: str) -> Result:

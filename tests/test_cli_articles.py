@@ -9,7 +9,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from editors_site import BASE_URL, cli, copy_of, feed_titles, write_sources
+from editors_site import (
+    BASE_URL,
+    cli,
+    copy_of,
+    feed_titles,
+    running_site,  # noqa: F401 (the `site` fixture)
+    write_sources,
+)
 from feedrules import assert_valid_folder
 
 from syndicator.demo import EXPECTED, SampleSite
@@ -17,12 +24,6 @@ from syndicator.demo import EXPECTED, SampleSite
 pytestmark = pytest.mark.e2e
 ORIGINAL = EXPECTED["original_title"]
 REQUIRED = {"id", "title", "url", "source", "published"}
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[SampleSite]:
-    with SampleSite() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from editors_site import cli, copy_of, write_sources
+from editors_site import (
+    cli,
+    copy_of,
+    running_site,  # noqa: F401 (the `site` fixture)
+    write_sources,
+)
 
 from syndicator.config import load_config
 from syndicator.demo import EXPECTED, SampleSite
@@ -16,12 +20,6 @@ from syndicator.source_tests import saved_page_path
 pytestmark = pytest.mark.e2e
 ARMY = "  # An Atom feed from another official publisher."
 REPUBLISHER = "  # A WordPress news site that republishes"
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[SampleSite]:
-    with SampleSite() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_config import load
 
-from syndicator.config import load_config
 from syndicator.errors import ConfigError
-from syndicator.models import Config, SourceTest, TopicFeed
+from syndicator.models import SourceTest, TopicFeed
 
 HEAD = """\
 site:
@@ -20,16 +20,10 @@ sources:
 """
 
 
-def load(text: str, tmp_path: Path) -> Config:
-    path = tmp_path / "sources.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load_config(path)
-
-
 def problems(text: str, tmp_path: Path) -> list[str]:
     with pytest.raises(ConfigError) as caught:
         load(text, tmp_path)
-    prefix = str(tmp_path / "sources.yaml") + ":"
+    prefix = str(tmp_path / "sources.yaml") + ":"  # problems of one file: lines suffice
     return [str(problem).removeprefix(prefix) for problem in caught.value.problems]
 
 

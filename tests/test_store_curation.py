@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_store import T0
+from test_store import article as stored_article
 
 from syndicator.models import Article, Channel, Prepared, Source, TopicFeed
 from syndicator.store import Store
 
-T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LATER = T0 + timedelta(hours=1)
 
 
 def article(id: str, url: str, **changes: object) -> Article:
-    base = Article(
-        id=id,
-        url=url,
-        title=f"Title {id}",
-        content_html=f"<p>Text {id}</p>",
-        content_text=f"Text {id}",
-        content_hash=f"hash-{id}",
-        entry_id=f"entry-{id}",
-        tags=("dod",),
-        published=T0,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    """test_store's article, dated (the channels order by date)."""
+    return stored_article(id, url, **{"published": T0, **changes})
 
 
 @pytest.fixture
