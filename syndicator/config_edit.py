@@ -30,7 +30,7 @@ def append_source(text: str, path: Path, entry: Mapping[str, Any]) -> str:
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
     sources = _sources_node(text, path)
-    if isinstance(sources, yaml.SequenceNode) and sources.value and not sources.flow_style:
+    if sources.value and not sources.flow_style:
         items = sources.value
         key_col = items[0].start_mark.column
         dash_col = lines[items[0].start_mark.line].rfind("-", 0, key_col)
@@ -40,22 +40,18 @@ def append_source(text: str, path: Path, entry: Mapping[str, Any]) -> str:
         )
         block = _render(entry, max(dash_col, 0), key_col, newline)
         lines[after:after] = ([newline] if spaced else []) + block
-    elif isinstance(sources, yaml.SequenceNode) and sources.value:
+    elif sources.value or sources.end_mark.line != sources.start_mark.line:
         raise _problem(path, sources, "a list written inline ([...]); add the source by hand")
-    elif sources is None:
-        lines += [f"{newline}sources:{newline}", *_render(entry, 2, 4, newline)]
-    else:  # `sources:` with nothing, or `sources: []`
-        line = lines[sources.start_mark.line]
-        key_line = line[: sources.start_mark.column].rstrip() + newline
-        if sources.end_mark.line != sources.start_mark.line:
-            raise _problem(path, sources, "an empty list spread over lines; add it by hand")
+    else:  # `sources: []`: the key line keeps its comment, the list goes under it
+        number = sources.start_mark.line
+        line = lines[number]
         comment = line[sources.end_mark.column :].strip()
-        if comment:
-            key_line = key_line.rstrip() + "  " + comment + newline
-        lines[sources.start_mark.line] = key_line
-        lines[sources.start_mark.line + 1 : sources.start_mark.line + 1] = _render(
-            entry, 2, 4, newline
+        lines[number] = (
+            line[: sources.start_mark.column].rstrip()
+            + (f"  {comment}" if comment else "")
+            + newline
         )
+        lines[number + 1 : number + 1] = _render(entry, 2, 4, newline)
     result = "".join(lines)
     parse_config(result, path)  # raises ConfigError naming every problem
     return result
@@ -80,16 +76,14 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _sources_node(text: str, path: Path) -> yaml.Node | None:
-    """The `sources:` value of a file that is valid now (else ConfigError, nothing to add)."""
+def _sources_node(text: str, path: Path) -> yaml.SequenceNode:
+    """The `sources:` list of a file that is valid now (else ConfigError: fix it first)."""
     parse_config(text, path)
     root = yaml.compose(text, Loader=yaml.SafeLoader)
-    assert isinstance(root, yaml.MappingNode)  # a valid file is a mapping
-    for key, value in root.value:
-        if key.value == "sources":
-            node: yaml.Node = value
-            return node
-    return None
+    assert isinstance(root, yaml.MappingNode)  # a valid file is a mapping with a list
+    (node,) = [value for key, value in root.value if key.value == "sources"]
+    assert isinstance(node, yaml.SequenceNode)
+    return node
 
 
 def _render(entry: Mapping[str, Any], dash_col: int, key_col: int, newline: str) -> list[str]:
