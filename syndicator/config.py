@@ -15,12 +15,14 @@ import yaml
 
 from .config_schema import (
     EMAIL_KEYS,
+    FEED_KEYS,
     FETCH_KEYS,
     MONITORING_KEYS,
     PUBLISH_KEYS,
     SCHEMA,
     SITE_KEYS,
     SOURCE_KEYS,
+    TEST_KEYS,
     TOP_KEYS,
     Key,
 )
@@ -35,7 +37,10 @@ from .models import (
     PublishSettings,
     SiteSettings,
     Source,
+    SourceTest,
+    TopicFeed,
 )
+from .urls import identity_key
 from .version import __version__
 
 DEFAULT_CONFIG = Path("sources.yaml")
@@ -139,6 +144,7 @@ def parse_config(text: str, path: Path) -> Config:
             sections.get("monitoring"), "monitoring", MONITORING_KEYS
         )[0]
         sources = _sources(check, sections.get("sources"))
+        feeds = _feeds(check, sections.get("feeds"))
     finally:
         loader.dispose()
     if check.problems:
@@ -156,6 +162,7 @@ def parse_config(text: str, path: Path) -> Config:
         digest=DigestSettings(email=EmailSettings(**email_values), **digest_values),
         sources=sources,
         monitoring=MonitoringSettings(**monitoring_values),
+        feeds=feeds,
     )
 
 
@@ -167,16 +174,23 @@ def _sources(check: _Checker, node: yaml.Node | None) -> tuple[Source, ...]:
         return ()
     sources: list[Source] = []
     first_line: dict[str, int] = {}
+    url_lines: dict[str, int] = {}
     for index, item in enumerate(node.value):
         path = f"sources[{_source_label(item, index)}]"
         before = len(check.problems)
-        values, _ = check.section(item, path, SOURCE_KEYS)
+        values, nested = check.section(item, path, SOURCE_KEYS)
         source_id = values.get("id")
         if source_id in first_line:
             message = f"duplicate id (first used on line {first_line[source_id]})"
             check.problem(item, f"{path}.id", message)
         elif source_id is not None:
             first_line[source_id] = item.start_mark.line + 1
+        if values.get("url") is not None:  # one index page may serve two link selectors
+            kind, links = values.get("kind", "feed"), values.get("link_selector")
+            same = f"{kind} {links} {identity_key(values['url'])}"
+            _once(check, url_lines, same, item, f"{path}.url", "url")
+        if "tests" in nested:
+            values["tests"] = _tests(check, nested["tests"], f"{path}.tests")
         if len(check.problems) > before:
             continue
         kind = values.get("kind", "feed")
@@ -187,6 +201,51 @@ def _sources(check: _Checker, node: yaml.Node | None) -> tuple[Source, ...]:
         else:
             sources.append(Source(**values))
     return tuple(sources)
+
+
+def _once(
+    check: _Checker, seen: dict[str, int], key: str, node: yaml.Node, path: str, what: str
+) -> None:
+    """Report a value used before (e.g. two sources on one feed URL)."""
+    if key in seen:
+        check.problem(node, path, f"duplicate {what} (first used on line {seen[key]})")
+    else:
+        seen[key] = node.start_mark.line + 1
+
+
+def _items(check: _Checker, node: yaml.Node | None, path: str) -> list[yaml.Node]:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        check.problem(node, path, "expected a list")
+        return []
+    return list(node.value)
+
+
+def _tests(check: _Checker, node: yaml.Node, path: str) -> tuple[SourceTest, ...]:
+    """A source's regression tests: each a page URL and what its clean text must say."""
+    tests = []
+    for index, item in enumerate(_items(check, node, path)):
+        before = len(check.problems)
+        values, _ = check.section(item, f"{path}[{index}]", TEST_KEYS)
+        if len(check.problems) == before:
+            tests.append(SourceTest(**values))
+    return tuple(tests)
+
+
+def _feeds(check: _Checker, node: yaml.Node | None) -> tuple[TopicFeed, ...]:
+    """Topic feeds: a full-text query over every source (or those with given tags)."""
+    feeds: list[TopicFeed] = []
+    first_line: dict[str, int] = {}
+    for index, item in enumerate(_items(check, node, "feeds")):
+        path = f"feeds[{_source_label(item, index)}]"
+        before = len(check.problems)
+        values, _ = check.section(item, path, FEED_KEYS)
+        if values.get("id") is not None:
+            _once(check, first_line, values["id"], item, f"{path}.id", "id")
+        if len(check.problems) == before:
+            feeds.append(TopicFeed(**values))
+    return tuple(feeds)
 
 
 def _source_label(item: yaml.Node, index: int) -> str:

@@ -20,10 +20,12 @@ from .config_types import (
     duration_at_least,
     email,
     format_duration,
+    fts_query,
     host,
     integer,
     list_of,
     optional_selector,
+    optional_soup_selector,
     optional_string,
     optional_url,
     parse_duration,
@@ -216,7 +218,7 @@ SOURCE_KEYS = (
     Key("homepage", optional_url, None, "The site's home page (OPML htmlUrl, digests)."),
     Key(
         "link_selector",
-        optional_selector,
+        optional_soup_selector,
         None,
         "kind html only: CSS selector of the links to articles on the index page.",
     ),
@@ -255,6 +257,46 @@ SOURCE_KEYS = (
         30,
         "Most entries taken from one fetch of the source, newest first.",
     ),
+    Key(
+        "tests",
+        list,
+        None,
+        "Regression tests of this source's cleaning, run by `syndicator sources test` (list).",
+    ),
+)
+
+TEST_KEYS = (
+    Key("url", url, None, "An article page of the source.", True),
+    Key(
+        "contains",
+        list_of(string),
+        (),
+        "Texts the cleaned article text must contain (exact, case-sensitive).",
+    ),
+    Key(
+        "not_contains",
+        list_of(string),
+        (),
+        "Texts that must appear in neither the cleaned text nor its HTML.",
+    ),
+)
+
+FEED_KEYS = (
+    Key("id", slug, None, "Unique slug; names the feed's files (feeds/topic/<id>.rss).", True),
+    Key("title", string, None, "Title of the feed.", True),
+    Key(
+        "query",
+        fts_query,
+        None,
+        "SQLite FTS5 query over article titles and text; checked when the file is loaded.",
+        True,
+    ),
+    Key(
+        "tags",
+        list_of(slug),
+        (),
+        "Only articles carrying one of these tags (their source's, or an editor's).",
+    ),
 )
 
 TOP_KEYS = (
@@ -271,6 +313,7 @@ TOP_KEYS = (
     Key("digest", dict, None, "Digest settings (section)."),
     Key("monitoring", dict, None, "Health checks and metrics (section)."),
     Key("sources", list, None, "The editor-curated sources (list).", True),
+    Key("feeds", list, None, "Topic feeds that cut across sources (list)."),
 )
 
 SCHEMA: dict[str, tuple[Key, ...]] = {
@@ -282,6 +325,8 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
     "digest.email": EMAIL_KEYS,
     "monitoring": MONITORING_KEYS,
     "sources[]": SOURCE_KEYS,
+    "sources[].tests[]": TEST_KEYS,
+    "feeds[]": FEED_KEYS,
 }
 
 
@@ -303,6 +348,8 @@ def reference_markdown() -> str:
         "digest.email": "`digest.email:`",
         "monitoring": "`monitoring:`",
         "sources[]": "`sources:` (each entry)",
+        "sources[].tests[]": "`sources[].tests:` (each entry)",
+        "feeds[]": "`feeds:` (each entry)",
     }
     parts = []
     for section, keys in SCHEMA.items():

@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import soupsieve
 from cssselect import GenericTranslator, SelectorError
+
+from .fts import query_problem
 
 
 class Invalid(ValueError):
@@ -117,11 +120,23 @@ def parse_size(value: Any) -> int:
     return size
 
 
+_URL_HOST = re.compile(r"[^\s/?#@:\\]+|\[[0-9a-fA-F:.]+\]")
+
+
 def url(value: Any) -> str:
     text = string(value)
+    expected = f"expected an absolute http(s) URL, got {shown(value)}"
     parts = urlsplit(text)
+    host = parts.netloc.rpartition("@")[2]
+    host = host.rpartition(":")[0] if host.rpartition(":")[2].isdigit() else host
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Invalid(f"expected an absolute http(s) URL, got {shown(value)}")
+        raise Invalid(expected)
+    if not _URL_HOST.fullmatch(host):
+        raise Invalid(f"{expected} (bad host {host!r})")
+    try:
+        parts.port  # noqa: B018  # raises for a port that is not a number in range
+    except ValueError:
+        raise Invalid(f"{expected} (bad port)") from None
     return text
 
 
@@ -169,6 +184,28 @@ def selector(value: Any) -> str:
 
 def optional_selector(value: Any) -> str | None:
     return None if value is None else selector(value)
+
+
+def optional_soup_selector(value: Any) -> str | None:
+    """A selector for BeautifulSoup (soupsieve), which reads index pages' links."""
+    if value is None:
+        return None
+    text = string(value)
+    try:
+        soupsieve.compile(text)
+    except soupsieve.SelectorSyntaxError as exc:
+        reason = str(exc).splitlines()[0]
+        raise Invalid(f"invalid CSS selector {text!r}: {reason}") from None
+    return text
+
+
+def fts_query(value: Any) -> str:
+    """A full-text query in SQLite FTS5 syntax, checked by SQLite itself."""
+    text = string(value)
+    problem = query_problem(text)
+    if problem is not None:
+        raise Invalid(f"not a valid FTS5 query ({problem}): {shown(value)}")
+    return text
 
 
 def host(value: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Literal
 
 SourceKind = Literal["feed", "html"]
 PublishMode = Literal["full", "summary"]
-ChannelKind = Literal["all", "source", "tag"]
+ChannelKind = Literal["all", "source", "tag", "topic"]
 
 
 # --- settings -------------------------------------------------------------------------
@@ -87,6 +87,15 @@ class MonitoringSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceTest:
+    """A regression test of a source's cleaning: one page and what its clean text says."""
+
+    url: str
+    contains: tuple[str, ...] = ()
+    not_contains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """One editor-curated source from `sources.yaml`."""
 
@@ -106,6 +115,17 @@ class Source:
     publisher: str | None = None
     user_agent: str | None = None
     max_entries: int = 30
+    tests: tuple[SourceTest, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicFeed:
+    """A feed that cuts across sources: stored articles matching a full-text query."""
+
+    id: str
+    title: str
+    query: str  # SQLite FTS5 syntax over titles and text
+    tags: tuple[str, ...] = ()  # only articles carrying one of these tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +141,19 @@ class Config:
     digest: DigestSettings = field(default_factory=DigestSettings)
     sources: tuple[Source, ...] = ()
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
+    feeds: tuple[TopicFeed, ...] = ()
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
             if source.id == source_id:
                 return source
         raise KeyError(source_id)
+
+    def feed(self, feed_id: str) -> TopicFeed:
+        for feed in self.feeds:
+            if feed.id == feed_id:
+                return feed
+        raise KeyError(feed_id)
 
 
 # --- fetching -------------------------------------------------------------------------
@@ -297,6 +324,8 @@ class StoredArticle:
     changed_at: datetime
     story_id: str
     appearances: tuple[Appearance, ...] = ()
+    pinned_at: datetime | None = None  # an editor pinned it: first in its feeds
+    hidden: bool = False  # an editor hid it: in no output
 
     @property
     def date(self) -> datetime:
@@ -306,11 +335,13 @@ class StoredArticle:
 
 @dataclass(frozen=True, slots=True)
 class Channel:
-    """One published feed: everything, one source, or one tag."""
+    """One published feed: everything, one source, one tag, or one topic."""
 
     kind: ChannelKind
     key: str = ""
     title: str = ""
+    query: str = ""  # a topic's FTS5 query
+    tags: tuple[str, ...] = ()  # a topic's tag restriction
 
     @property
     def slug(self) -> str:

@@ -74,7 +74,8 @@ def test_digest_writes_html_and_text_for_the_period(config: Path) -> None:
 
 def test_hide_removes_an_article_from_every_output_and_undo_brings_it_back(config: Path) -> None:
     """`hide` takes a story out of the published feeds (after `publish`); `--undo` restores it."""
-    found = syndicator(config, "search", "deterrence").stdout.split()[0]
+    hits = json.loads(syndicator(config, "search", "deterrence", "--json").stdout)
+    (found,) = [hit["id"] for hit in hits if hit["title"] == EXPECTED["original_title"]]
     all_feed = config.parent / "public" / "feeds" / "all.json"
     assert syndicator(config, "hide", found).returncode == 0
     assert syndicator(config, "publish").returncode == 0

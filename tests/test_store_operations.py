@@ -230,3 +230,22 @@ def test_run_reports_are_stored_and_read_back(tmp_path: Path) -> None:
         (run,) = store.runs()
     assert run["command"] == "run" and run["new"] == 2 and run["failed"] == 1
     assert run["report"]["sources"][0]["source_id"] == "dod"
+
+
+def test_pinned_articles_and_named_stories_are_never_pruned(tmp_path: Path) -> None:
+    """An editor's pin holds however old the article; so do stories the caller names
+    (the newest of each topic feed, whose selection is a full-text query)."""
+    with Store.open(tmp_path / "p.db") as store:
+        for n in range(4):
+            save(store, "dod", article(f"old{n}", f"https://www.war.gov/o{n}", published=OLD))
+        save(store, "dod", article("new", "https://www.war.gov/n", published=T0))
+        assert store.curate("old0", "pin", at=T0, reason="reference") == "changed"
+        result = store.prune(
+            T0 - timedelta(days=1),
+            items_per_feed=1,
+            digest_start=T0,
+            now=T0,
+            keep=["old1"],
+        )
+        assert {a for a, _, _ in result.articles} == {"old2", "old3"}
+        assert store.article("old0") is not None and store.article("old1") is not None

@@ -82,12 +82,15 @@ def prune(settings: Settings, age: timedelta, dry_run: bool) -> None:
     now = utc_now()
     # The weekly digest of this week and of the last one may still be (re)written.
     digest_start = period_bounds("weekly", now.date())[1] - timedelta(days=7)
+    limit = config.publish.items_per_feed
     with settings.store() as store:
+        topics = {s.article.id for t in config.feeds for s in store.topic_stories(t, limit)}
         result = store.prune(
             now - age,
-            items_per_feed=config.publish.items_per_feed,
+            items_per_feed=limit,
             digest_start=digest_start,
             now=now,
+            keep=topics,
             dry_run=dry_run,
         )
     verb = "would remove" if dry_run else "removed"

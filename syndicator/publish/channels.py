@@ -8,6 +8,7 @@ is exactly the URL it is served at.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import urljoin
 
@@ -29,13 +30,18 @@ OPML_PATH = "feeds.opml"
 
 
 def channels_for(config: Config) -> list[Channel]:
-    """Every published feed: everything, one per enabled source, one per tag in use."""
+    """Every published feed: everything, one per enabled source, one per tag in use, and
+    one per topic feed."""
     site = config.site.title
     enabled = [source for source in config.sources if source.enabled]
     channels = [Channel("all", "", site)]
     channels += [Channel("source", source.id, f"{source.name} · {site}") for source in enabled]
     tags = sorted({tag for source in enabled for tag in source.tags})
     channels += [Channel("tag", tag, f"#{tag} · {site}") for tag in tags]
+    channels += [
+        Channel("topic", feed.id, f"{feed.title} · {site}", feed.query, feed.tags)
+        for feed in config.feeds
+    ]
     return channels
 
 
@@ -60,14 +66,19 @@ def channel_anchor(channel: Channel) -> str:
     return "latest" if channel.kind == "all" else f"{channel.kind}-{channel.key}"
 
 
+_UNPINNED = datetime.min.replace(tzinfo=UTC)
+
+
 def select_items(stored: Iterable[StoredArticle], limit: int) -> list[StoredArticle]:
-    """Newest first by the date readers see, ties by article id, one item per id, capped.
+    """Pinned items first (latest pin first), then newest first by the date readers see,
+    ties by article id, one item per id, capped.
 
     The tie-break is the article id rather than the store's order, so the same
     articles always give the same bytes whatever order they arrive in.
     """
     ordered = sorted(stored, key=lambda item: item.article.id)
     ordered.sort(key=lambda item: item.date, reverse=True)
+    ordered.sort(key=lambda item: item.pinned_at or _UNPINNED, reverse=True)
     seen: set[str] = set()
     chosen: list[StoredArticle] = []
     for item in ordered:

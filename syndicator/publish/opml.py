@@ -1,4 +1,4 @@
-"""OPML 2.0 subscription list: every feed once, grouped into sources and tags.
+"""OPML 2.0 subscription list: every feed once, grouped into sources, tags and topics.
 
 Each channel is listed once, by its RSS feed (the format every reader imports), so a
 reader importing the file does not subscribe to the same channel three times.
@@ -22,8 +22,8 @@ def render_opml(title: str, documents: Sequence[FeedDocument], homepages: dict[s
     newest = max((doc.updated for doc in documents), default=EMPTY_FEED_UPDATED)
     etree.SubElement(head, "dateModified").text = format_datetime(newest, usegmt=True)
     body = etree.SubElement(root, "body")
-    groups = {"all": body, "source": None, "tag": None}
-    folder_names = {"source": "Sources", "tag": "Tags"}
+    groups = {"all": body, "source": None, "tag": None, "topic": None}
+    folder_names = {"source": "Sources", "tag": "Tags", "topic": "Topics"}
     for document in documents:
         kind = document.channel.kind
         parent = groups[kind]

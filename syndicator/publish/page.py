@@ -17,7 +17,7 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader
 
 from .. import __version__
-from ..models import Source
+from ..models import Source, TopicFeed
 from .channels import FEED_FORMATS, FORMAT_NAMES, MEDIA_TYPES, channel_anchor
 from .document import FeedDocument
 from .hygiene import excerpt, plain_text, web_url
@@ -87,11 +87,17 @@ def render_index(
     documents: Sequence[FeedDocument],
     sources: Sequence[Source],
     opml_url: str,
+    topics: Sequence[TopicFeed] = (),
 ) -> bytes:
     """index.html bytes: `documents[0]` is the combined channel, the rest follow it."""
     combined, others = documents[0], documents[1:]
     by_source = {source.id: source for source in sources}
-    views = [_view(document, by_source.get(document.channel.key)) for document in others]
+    titles = {topic.id: topic.title for topic in topics}
+    views = []
+    for document in others:
+        kind, key = document.channel.kind, document.channel.key
+        source = by_source.get(key) if kind == "source" else None
+        views.append(_view(document, source, titles.get(key) if kind == "topic" else None))
     headlines = [
         (entry.item, excerpt(entry.item.summary_text, HEADLINE_CHARS)) for entry in combined.entries
     ]
@@ -108,6 +114,7 @@ def render_index(
             updated=combined.updated,
             sources=[view for view in views if view.anchor.startswith("source-")],
             tags=[view for view in views if view.anchor.startswith("tag-")],
+            topics=[view for view in views if view.anchor.startswith("topic-")],
             all_views=[_view(combined, None), *views],
             opml_url=opml_url,
             stylesheet=f"{STYLESHEET_PATH}?v={hashlib.sha256(css).hexdigest()[:12]}",
@@ -117,13 +124,15 @@ def render_index(
     return html.encode("utf-8")
 
 
-def _view(document: FeedDocument, source: Source | None) -> ChannelView:
+def _view(document: FeedDocument, source: Source | None, topic: str | None = None) -> ChannelView:
     channel = document.channel
     feeds = tuple(
         FeedLink(FORMAT_NAMES[fmt], MEDIA_TYPES[fmt], document.urls[fmt]) for fmt in FEED_FORMATS
     )
     # Names come from sources.yaml: trusted, but cleaned like everything else we print.
-    name = plain_text(source.name if source is not None else (channel.key or document.title))
+    name = plain_text(
+        source.name if source is not None else (topic or channel.key or document.title)
+    )
     return ChannelView(
         anchor=channel_anchor(channel),
         name=name,

@@ -73,6 +73,7 @@ def iter_outputs(
             documents=_in_order(config, documents),
             sources=config.sources,
             opml_url=site_url(site, OPML_PATH),
+            topics=config.feeds,
         ),
     )
 

@@ -35,6 +35,7 @@ from ..models import (
     Validators,
 )
 from ..revision import revise
+from .curation import Curation
 from .leases import Leasing
 from .linking import StoryLinking
 from .pruning import Pruning
@@ -72,7 +73,7 @@ class Saved:
     kept: str = ""
 
 
-class Store(StoryLinking, Leasing, Pruning, RunLog, Upkeep):
+class Store(Curation, StoryLinking, Leasing, Pruning, RunLog, Upkeep):
     """Open with `Store.open(path)`; close when done (or use as a context manager)."""
 
     def __init__(self, db: Database) -> None:

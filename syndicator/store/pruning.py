@@ -12,7 +12,8 @@ its representative gets a new one from the copies left, or goes when none is lef
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,8 @@ PROTECTED: Mapping[str, str] = {
     "stories of the current and previous weekly digest": (
         "select representative_id from stories where date >= :digest_start"
     ),
+    "pinned articles": "select id from articles where pinned_at is not null",
+    "stories the caller names (e.g. a topic feed's newest)": ("select value from json_each(:keep)"),
 }
 
 
@@ -79,13 +82,19 @@ class Pruning(Reading):
         items_per_feed: int,
         digest_start: datetime,
         now: datetime,
+        keep: Iterable[str] = (),
         dry_run: bool = False,
     ) -> Pruned:
-        """Remove articles dated before `cutoff` that nothing published shows any more."""
+        """Remove articles dated before `cutoff` that nothing published shows any more.
+
+        `keep`: ids of further articles whose stories stay (channels whose selection is
+        not SQL of ours, such as topic feeds' full-text queries).
+        """
         params = {
             "cutoff": to_text(cutoff),
             "limit": items_per_feed,
             "digest_start": to_text(digest_start),
+            "keep": json.dumps(sorted(keep)),
         }
         protected = " union ".join(PROTECTED.values())
         doomed = [

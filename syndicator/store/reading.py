@@ -103,6 +103,8 @@ class Reading:
                     changed_at=changed_at,
                     story_id=row["story_id"],
                     appearances=appearances,
+                    pinned_at=to_datetime(row.get("story_pinned_at") or row.get("pinned_at")),
+                    hidden=bool(row.get("hidden")),
                 )
             )
         return stored

@@ -168,3 +168,103 @@ def m006_operations(db: Database) -> None:
     db.table("runs").add_column("command", str)
     db.table("runs").add_column("status", str)
     db.table("runs").create_index(["started"])
+
+
+@MIGRATIONS()
+def m007_curation(db: Database) -> None:
+    """Editors' decisions: each one logged with its time and reason; pins; tag edits.
+
+    An editor's decision must outlive the next fetch of the article, whatever path
+    writes it, so triggers re-apply it: tag edits after any write of `tags` (a re-fetch
+    writes the source's tags again), and after an insert (an article pruned and found
+    again) the latest hide and pin of the log. A copy that joins a story whose every
+    copy is hidden is hidden too, and the log says so.
+    """
+    db.table("articles").add_column("pinned_at", str)
+    db.execute("create index articles_pinned on articles (pinned_at) where pinned_at is not null")
+    db.table("curation_log").create(
+        {
+            "id": int,
+            "at": str,
+            "article_id": str,
+            "action": str,  # hide unhide pin unpin tag
+            "detail": str,
+            "reason": str,
+        },
+        pk="id",
+    )
+    db.table("curation_log").create_index(["article_id", "id"])
+    # The full-text index needs rewriting only when its columns change. sqlite-utils'
+    # trigger re-indexed the text on every update of any column (a hide, a pin, a
+    # `last_seen`), and an update made by an insert trigger below, which may run before
+    # the index's insert trigger, would have deleted index entries not yet written.
+    db.execute("drop trigger articles_au")
+    db.execute(
+        """
+        create trigger articles_au after update of title, content_text on articles begin
+          insert into articles_fts (articles_fts, rowid, title, content_text)
+          values ('delete', old.rowid, old.title, old.content_text);
+          insert into articles_fts (rowid, title, content_text)
+          values (new.rowid, new.title, new.content_text);
+        end
+        """
+    )
+    db.table("tag_edits").create(
+        {"article_id": str, "tag": str, "op": str, "seq": int}, pk=("article_id", "tag")
+    )
+    # `new.tags` with the article's tag edits applied: removed tags dropped, added ones
+    # appended in the order they were added.
+    edited_tags = """(
+    select json_group_array(tag) from (
+      select t.value as tag, t.key as position from json_each(new.tags) t
+      where t.value not in (
+        select tag from tag_edits where article_id = new.id and op = 'remove')
+      union all
+      select e.tag, 1000000 + e.seq from tag_edits e
+      where e.article_id = new.id and e.op = 'add'
+        and e.tag not in (select value from json_each(new.tags))
+      order by position))"""
+    # sqlite-utils turns recursive triggers on, so the trigger compares before it writes:
+    # applying the edits to tags that already carry them changes nothing, and it stops.
+    db.execute(
+        f"""
+        create trigger articles_keep_tag_edits after update of tags on articles
+        when exists (select 1 from tag_edits where article_id = new.id)
+          and new.tags is not {edited_tags}
+        begin
+          update articles set tags = {edited_tags} where id = new.id;
+        end
+        """  # noqa: S608 (our constant text)
+    )
+    db.execute(
+        """
+        create trigger articles_keep_curation after insert on articles
+        when exists (select 1 from curation_log where article_id = new.id)
+        begin
+          update articles set
+            hidden = coalesce((select action = 'hide' from curation_log
+              where article_id = new.id and action in ('hide', 'unhide')
+              order by id desc limit 1), hidden),
+            pinned_at = (select case when action = 'pin' then at end from curation_log
+              where article_id = new.id and action in ('pin', 'unpin')
+              order by id desc limit 1),
+            tags = tags
+          where id = new.id;
+        end
+        """
+    )
+    db.execute(
+        """
+        create trigger articles_hide_copies_of_hidden_stories after insert on articles
+        when (select hidden from articles where id = new.id) = 0
+          and exists (select 1 from articles where story_id = new.story_id and id != new.id)
+          and not exists (select 1 from articles
+            where story_id = new.story_id and id != new.id and hidden = 0)
+        begin
+          update articles set hidden = 1 where id = new.id;
+          insert into curation_log (at, article_id, action, detail, reason)
+          values (new.first_seen, new.id, 'hide', 'story ' || new.story_id,
+                  'a copy of a story whose every copy is hidden');
+        end
+        """
+    )
