@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from .config_schema import (
+    DIGEST_ENTRY_KEYS,
     EMAIL_KEYS,
     FETCH_KEYS,
     PUBLISH_KEYS,
@@ -28,6 +29,7 @@ from .errors import ConfigError, ConfigProblem
 from .models import (
     Config,
     DigestSettings,
+    DigestSpec,
     EmailSettings,
     FetchSettings,
     PublishSettings,
@@ -134,6 +136,7 @@ def parse_config(text: str, path: Path) -> Config:
         )
         email_values = check.section(digest_sections.get("email"), "digest.email", EMAIL_KEYS)[0]
         sources = _sources(check, sections.get("sources"))
+        digests = _digests(check, sections.get("digests"), sources, site.title)
     finally:
         loader.dispose()
     if check.problems:
@@ -148,6 +151,7 @@ def parse_config(text: str, path: Path) -> Config:
         publish=PublishSettings(**publish_values),
         digest=DigestSettings(email=EmailSettings(**email_values), **digest_values),
         sources=sources,
+        digests=digests,
     )
 
 
@@ -179,6 +183,62 @@ def _sources(check: _Checker, node: yaml.Node | None) -> tuple[Source, ...]:
         else:
             sources.append(Source(**values))
     return tuple(sources)
+
+
+def _digests(
+    check: _Checker, node: yaml.Node | None, sources: tuple[Source, ...], site_title: str
+) -> tuple[DigestSpec, ...]:
+    """The `digests:` list; without the key, a daily and a weekly digest of everything."""
+    if node is None:
+        return default_digests(site_title)
+    if not isinstance(node, yaml.SequenceNode):
+        check.problem(node, "digests", "expected a list of digests")
+        return ()
+    known_tags = {tag for source in sources for tag in source.tags}
+    known_sources = {source.id for source in sources}
+    specs: list[DigestSpec] = []
+    first_line: dict[str, int] = {}
+    for index, item in enumerate(node.value):
+        path = f"digests[{_source_label(item, index)}]"
+        before = len(check.problems)
+        values, _ = check.section(item, path, DIGEST_ENTRY_KEYS)
+        digest_id = values.get("id")
+        if digest_id in first_line:
+            message = f"duplicate id (first used on line {first_line[digest_id]})"
+            check.problem(item, f"{path}.id", message)
+        elif digest_id is not None:
+            first_line[digest_id] = item.start_mark.line + 1
+        # A filter naming nothing that exists would make an always-empty digest: a typo.
+        for key, known, what in (("tags", known_tags, "tag"), ("sources", known_sources, "source")):
+            for name in values.get(key, ()):
+                if name not in known:
+                    hint = difflib.get_close_matches(name, sorted(known), n=1)
+                    suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    check.problem(
+                        _value_node(item, key), f"{path}.{key}", f"no {what} '{name}'{suffix}"
+                    )
+        if len(check.problems) > before:
+            continue
+        values.setdefault("title", f"{site_title} — {values.get('period', 'daily')} digest")
+        specs.append(DigestSpec(**values))
+    return tuple(specs)
+
+
+def default_digests(site_title: str) -> tuple[DigestSpec, ...]:
+    """What a file without `digests:` gets: a daily and a weekly digest of everything."""
+    return tuple(
+        DigestSpec(period, f"{site_title} — {period} digest", period=period)
+        for period in ("daily", "weekly")
+    )
+
+
+def _value_node(item: yaml.Node, key: str) -> yaml.Node:
+    """The value node of `key` in a mapping node (for a problem's line), else the item."""
+    if isinstance(item, yaml.MappingNode):
+        for key_node, value_node in item.value:
+            if key_node.value == key:
+                return cast(yaml.Node, value_node)
+    return item
 
 
 def _source_label(item: yaml.Node, index: int) -> str:

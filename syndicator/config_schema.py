@@ -17,12 +17,14 @@ from .config_types import (
     base_url,
     boolean,
     choice,
+    clock_time,
     duration_at_least,
     email,
     format_duration,
     host,
     integer,
     list_of,
+    optional_email,
     optional_selector,
     optional_string,
     optional_url,
@@ -32,9 +34,17 @@ from .config_types import (
     selector,
     slug,
     string,
+    time_zone,
     url,
 )
-from .models import DigestSettings, EmailSettings, FetchSettings, PublishSettings, SiteSettings
+from .models import (
+    DigestSettings,
+    DigestSpec,
+    EmailSettings,
+    FetchSettings,
+    PublishSettings,
+    SiteSettings,
+)
 
 # --- the schema: every key, its parser, default and meaning ---------------------------
 
@@ -61,6 +71,7 @@ _SITE = SiteSettings()
 _PUBLISH = PublishSettings()
 _DIGEST = DigestSettings()
 _EMAIL = EmailSettings()
+_SPEC = DigestSpec("daily", "")
 
 SITE_KEYS = (
     Key("title", string, _SITE.title, "Title of the combined feeds and the index page."),
@@ -167,7 +178,24 @@ EMAIL_KEYS = (
         "Name of the environment variable holding the SMTP password (never the password).",
     ),
     Key("from", email, _EMAIL.sender, "Sender address of digest mail.", field="sender"),
-    Key("to", list_of(email), (), "Recipients; digests are mailed only when this is set."),
+    Key(
+        "to",
+        list_of(email),
+        (),
+        "Recipients of every digest without `recipients` of its own; none: no mail.",
+    ),
+    Key(
+        "unsubscribe",
+        optional_email,
+        None,
+        "Address of the List-Unsubscribe mailto link (default: the `from` address).",
+    ),
+    Key(
+        "unsubscribe_url",
+        optional_url,
+        None,
+        "One-click unsubscribe URL (RFC 8058); `{recipient}` and `{digest}` are filled in.",
+    ),
 )
 
 DIGEST_KEYS = (
@@ -182,6 +210,29 @@ DIGEST_KEYS = (
         integer(1, 10_000),
         _DIGEST.max_articles,
         "Most articles in one digest.",
+    ),
+)
+
+DIGEST_ENTRY_KEYS = (
+    Key("id", slug, None, "Unique slug; names its files (digests/<id>/<date>.html).", True),
+    Key("title", string, None, "Heading and mail subject (default: site title and period)."),
+    Key("period", choice("daily", "weekly"), _SPEC.period, "daily, or weekly (from Monday)."),
+    Key(
+        "at",
+        clock_time,
+        _SPEC.at,
+        'Local time ("HH:MM", quoted) when the digest of the period just ended is due.',
+        shown='`"06:00"`',
+    ),
+    Key("timezone", time_zone, _SPEC.timezone, "IANA time zone of days, weeks and `at`."),
+    Key("tags", list_of(slug), (), "Only stories carrying one of these tags (default: all)."),
+    Key("sources", list_of(slug), (), "Only stories from one of these sources (default: all)."),
+    Key(
+        "recipients",
+        list_of(email),
+        None,
+        "Who gets it by mail (default: digest.email.to; [] mails nobody).",
+        shown="`digest.email.to`",
     ),
 )
 
@@ -247,6 +298,12 @@ TOP_KEYS = (
     Key("publish", dict, None, "What goes into the published feeds (section)."),
     Key("digest", dict, None, "Digest settings (section)."),
     Key("sources", list, None, "The editor-curated sources (list).", True),
+    Key(
+        "digests",
+        list,
+        None,
+        "The digests (list); without it, a daily and a weekly digest of everything.",
+    ),
 )
 
 SCHEMA: dict[str, tuple[Key, ...]] = {
@@ -257,6 +314,7 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
     "digest": (*DIGEST_KEYS, Key("email", dict, None, "SMTP delivery (section).")),
     "digest.email": EMAIL_KEYS,
     "sources[]": SOURCE_KEYS,
+    "digests[]": DIGEST_ENTRY_KEYS,
 }
 
 
@@ -277,6 +335,7 @@ def reference_markdown() -> str:
         "digest": "`digest:`",
         "digest.email": "`digest.email:`",
         "sources[]": "`sources:` (each entry)",
+        "digests[]": "`digests:` (each entry)",
     }
     parts = []
     for section, keys in SCHEMA.items():

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 
 SourceKind = Literal["feed", "html"]
 PublishMode = Literal["full", "summary"]
 ChannelKind = Literal["all", "source", "tag"]
+DigestPeriod = Literal["daily", "weekly"]
 
 
 # --- settings -------------------------------------------------------------------------
@@ -67,6 +68,8 @@ class EmailSettings:
     password_env: str | None = None
     sender: str = "syndicator@localhost"
     to: tuple[str, ...] = ()
+    unsubscribe: str | None = None  # mailto address for List-Unsubscribe (default: sender)
+    unsubscribe_url: str | None = None  # one-click URL; {recipient} and {digest} filled in
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,20 @@ class DigestSettings:
     group_by: Literal["tag", "source"] = "tag"
     max_articles: int = 200
     email: EmailSettings = field(default_factory=EmailSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSpec:
+    """One digest (an entry of `digests:`): which stories, how often, when, to whom."""
+
+    id: str
+    title: str
+    period: DigestPeriod = "daily"
+    at: time = time(6, 0)  # local time, in `timezone`, when a period's digest is due
+    timezone: str = "UTC"  # IANA name, checked when the file is loaded
+    tags: tuple[str, ...] = ()  # filters: a story of any of these tags / sources
+    sources: tuple[str, ...] = ()
+    recipients: tuple[str, ...] | None = None  # None: digest.email.to
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +129,7 @@ class Config:
     publish: PublishSettings = field(default_factory=PublishSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     sources: tuple[Source, ...] = ()
+    digests: tuple[DigestSpec, ...] = ()
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
