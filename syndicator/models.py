@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -380,6 +380,18 @@ class SourceUpdate:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestReport:
+    """What producing one digest did: its files, and mail sent or failed (to retry)."""
+
+    digest_id: str
+    first_day: date
+    stories: int | None = None  # None: not built this time (only mail was retried)
+    written: tuple[str, ...] = ()  # paths whose bytes changed
+    sent: tuple[str, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()  # (recipient, reason)
+
+
+@dataclass(frozen=True, slots=True)
 class SourceReport:
     """What one pass did for one source."""
 
@@ -403,6 +415,7 @@ class RunReport:
     finished: datetime
     sources: tuple[SourceReport, ...] = ()
     published: tuple[str, ...] = ()
+    digests: tuple[DigestReport, ...] = ()
 
     @property
     def new(self) -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .models import Config, RunReport, SourceReport
+from .digest.values import stories_phrase
+from .models import Config, DigestReport, RunReport, SourceReport
 
 _LABELS = {"not_modified": "not modified", "failed": "FAILED"}
 
@@ -11,6 +12,7 @@ def format_report(report: RunReport, config: Config) -> str:
     """One line per source (and per failure), then a total line."""
     width = max((len(r.source_id) for r in report.sources), default=10)
     lines = [line for r in report.sources for line in format_source(r, width)]
+    lines += [line for digest in report.digests for line in format_digest(digest)]
     seconds = (report.finished - report.started).total_seconds()
     lines.append(
         f"{len(report.sources)} sources, {report.new} new articles, {report.failed} failed, "
@@ -38,4 +40,18 @@ def format_source(report: SourceReport, width: int = 0) -> list[str]:
         named = failure.url and (own or failure.url in failure.message)
         where = "" if named or not failure.url else f" <{failure.url}>"
         lines.append(f"{'':<{width}}    {failure.stage}: {failure.kind}: {failure.message}{where}")
+    return lines
+
+
+def format_digest(report: DigestReport) -> list[str]:
+    """`digest daily 2025-11-04: 3 stories, 4 files written, sent to 2`, then each failure."""
+    done = [] if report.stories is None else [stories_phrase(report.stories)]
+    if report.written:
+        done.append(f"{len(report.written)} files written")
+    if report.sent:
+        done.append(f"sent to {len(report.sent)}")
+    if report.failed:
+        done.append(f"mail FAILED for {len(report.failed)}")
+    lines = [f"digest {report.digest_id} {report.first_day}: {', '.join(done) or 'unchanged'}"]
+    lines += [f"    mail to {recipient}: {reason}" for recipient, reason in report.failed]
     return lines

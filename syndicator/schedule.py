@@ -4,7 +4,8 @@ One event loop runs every job, so all sources share one polite fetcher (per-host
 limits hold across sources) and one database writer. Each source is a job on its own
 interval with `max_instances=1`: a pass over a source never overlaps another pass over
 the same source. After checks that stored something, one debounced publish follows.
-Daily and weekly digests run shortly after their period ends. SIGTERM/SIGINT stop
+Each digest is a job at its `at` time in its own time zone (and once at start, to catch
+up on any the worker missed while it was down). SIGTERM/SIGINT stop
 the scheduler, let checks in flight finish (within a grace period) and publish.
 """
 
@@ -12,19 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import pipeline
-from .digest import Period, last_complete, smtp_password
-from .models import Config, Source
-from .report import format_source
+from .models import Config, DigestSpec, Source
+from .report import format_digest, format_source
 from .runtime import open_services
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,32 @@ def add_source_jobs(
             )
 
 
+def add_digest_jobs(
+    scheduler: AsyncIOScheduler,
+    digests: Iterable[DigestSpec],
+    job: Callable[[DigestSpec], Awaitable[None]],
+) -> None:
+    """One job per digest at its `at` time in its zone (weekly: Mondays), first run now."""
+    now = datetime.now(UTC)
+    for spec in digests:
+        trigger = CronTrigger(
+            day_of_week="mon" if spec.period == "weekly" else "*",
+            hour=spec.at.hour,
+            minute=spec.at.minute,
+            timezone=ZoneInfo(spec.timezone),
+        )
+        scheduler.add_job(
+            job,
+            trigger,
+            args=[spec],
+            id=f"digest:{spec.id}",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,  # a busy loop delays a digest; it never skips one
+            next_run_time=now,
+        )
+
+
 class _Worker:
     def __init__(self, services: pipeline.Services, echo: Callable[[str], None]) -> None:
         self.services = services
@@ -94,20 +120,7 @@ class _Worker:
         self.services.store.sync_sources(config.sources, datetime.now(UTC))
         scheduler = AsyncIOScheduler(timezone=UTC, event_loop=asyncio.get_running_loop())
         add_source_jobs(scheduler, config.sources, self.check)
-        scheduler.add_job(
-            self.digest,
-            CronTrigger(hour=0, minute=10, timezone=UTC),
-            args=["daily"],
-            id="digest:daily",
-            coalesce=True,
-        )
-        scheduler.add_job(
-            self.digest,
-            CronTrigger(day_of_week="mon", hour=0, minute=20, timezone=UTC),
-            args=["weekly"],
-            id="digest:weekly",
-            coalesce=True,
-        )
+        add_digest_jobs(scheduler, config.digests, self.digest)
         publisher = asyncio.create_task(self.publish_when_dirty())
         scheduler.start()
         self.echo(f"worker started: {sum(s.enabled for s in config.sources)} sources")
@@ -147,14 +160,7 @@ class _Worker:
         changed = await pipeline.publish_site(self.services)
         self.echo(f"published: {len(changed)} file(s) changed")
 
-    async def digest(self, period: Period) -> None:
-        day = last_complete(period, datetime.now(UTC).date())
-        email = self.services.config.digest.email
-        paths = await pipeline.make_digest(
-            self.services,
-            period,
-            day,
-            send=bool(email.to),
-            password=smtp_password(email, os.environ),
-        )
-        self.echo(f"digest: {', '.join(paths)}")
+    async def digest(self, spec: DigestSpec) -> None:
+        for report in await pipeline.produce_due_digests(self.services, only=[spec.id]):
+            for line in format_digest(report):
+                self.echo(line)

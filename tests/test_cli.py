@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -60,16 +61,19 @@ def test_search_finds_stored_articles(config: Path) -> None:
     assert EXPECTED["original_title"] in result.stdout
 
 
-def test_digest_writes_html_and_text_for_the_period(config: Path) -> None:
-    """`digest` writes the period's files, lists each story once and prints the paths."""
+def test_digest_writes_html_text_and_markdown_for_the_period(config: Path) -> None:
+    """`digest` writes the period's three files, lists each story once and prints the paths."""
     day = EXPECTED["original_published"].date().isoformat()
     result = syndicator(config, "digest", "--period", "weekly", "--date", day, "--no-email")
     assert result.returncode == 0, result.stderr
     paths = [Path(line) for line in result.stdout.split()]
-    assert sorted(path.suffix for path in paths) == [".html", ".txt"]
+    assert [path.name for path in paths] == ["2025-11-03.html", "2025-11-03.txt", "2025-11-03.md"]
     text = next(path for path in paths if path.suffix == ".txt").read_text()
-    assert text.count(EXPECTED["original_title"]) == 1
-    assert f"Also published by: {EXPECTED['copy_source_name']}" in text
+    assert " ".join(text.split()).count(EXPECTED["original_title"]) == 1  # (wrapped at 72)
+    assert f"Also published by {EXPECTED['copy_source_name']} [" in text
+    for path in paths:
+        content = html.unescape(path.read_text())
+        assert not [junk for junk in EXPECTED["junk"] if junk in content], path
 
 
 def test_hide_removes_an_article_from_every_output_and_undo_brings_it_back(config: Path) -> None:

@@ -75,6 +75,7 @@ def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
             "m002_entry_fingerprint",
             "m003_meta",
             "m004_story_signatures",
+            "m008_digests",
         ]
 
 

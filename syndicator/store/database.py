@@ -34,6 +34,7 @@ from ..models import (
     SourceUpdate,
     Validators,
 )
+from .digests import DigestArchive
 from .linking import StoryLinking
 from .rows import article_row, state_from_row, state_row, to_datetime, to_text
 from .schema import MIGRATIONS
@@ -51,7 +52,7 @@ class KnownEntry:
     fingerprint: str | None
 
 
-class Store(StoryLinking):
+class Store(StoryLinking, DigestArchive):
     """Open with `Store.open(path)`; close when done (or use as a context manager)."""
 
     def __init__(self, db: Database) -> None:

@@ -144,3 +144,42 @@ def m004_story_signatures(db: Database) -> None:
         "select id, story_id, first_seen, signature from articles"
     )
     db.execute("update articles set signature = null")
+
+
+@MIGRATIONS()
+def m008_digests(db: Database) -> None:
+    """The digest archive (one row per digest and period) and its mail deliveries, so a
+    digest is issued once, listed in the archive and feed, and mailed once per recipient."""
+    db.table("digest_issues").create(
+        {
+            "digest_id": str,
+            "first_day": str,  # the period's first local day, YYYY-MM-DD
+            "kind": str,  # daily | weekly
+            "title": str,
+            "stories": int,
+            "start": str,
+            "end": str,
+            "feed_html": str,
+            "content_hash": str,
+            "built_at": str,
+            "changed_at": str,
+            "dispatched_at": str,  # null until issued on schedule (or sent by hand)
+        },
+        pk=("digest_id", "first_day"),
+    )
+    db.table("digest_deliveries").create(
+        {
+            "digest_id": str,
+            "first_day": str,
+            "recipient": str,
+            "status": str,  # pending | sending | sent | failed
+            "attempts": int,
+            "planned_at": str,
+            "last_attempt": str,
+            "last_error": str,
+            "sent_at": str,
+        },
+        pk=("digest_id", "first_day", "recipient"),
+        defaults={"attempts": 0},
+    )
+    db.table("digest_deliveries").create_index(["status", "planned_at"])
