@@ -8,6 +8,7 @@ as data in `config_schema.py`.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -158,22 +159,9 @@ def parse_config(text: str, path: Path) -> Config:
 def _sources(check: _Checker, node: yaml.Node | None) -> tuple[Source, ...]:
     if node is None:
         return ()
-    if not isinstance(node, yaml.SequenceNode):
-        check.problem(node, "sources", "expected a list of sources")
-        return ()
     sources: list[Source] = []
-    first_line: dict[str, int] = {}
-    for index, item in enumerate(node.value):
-        path = f"sources[{_source_label(item, index)}]"
-        before = len(check.problems)
-        values, _ = check.section(item, path, SOURCE_KEYS)
-        source_id = values.get("id")
-        if source_id in first_line:
-            message = f"duplicate id (first used on line {first_line[source_id]})"
-            check.problem(item, f"{path}.id", message)
-        elif source_id is not None:
-            first_line[source_id] = item.start_mark.line + 1
-        if len(check.problems) > before:
+    for item, path, values, clean in _entries(check, node, "sources", SOURCE_KEYS):
+        if not clean:
             continue
         kind = values.get("kind", "feed")
         if kind == "html" and not values.get("link_selector"):
@@ -191,37 +179,48 @@ def _digests(
     """The `digests:` list; without the key, a daily and a weekly digest of everything."""
     if node is None:
         return default_digests(site_title)
-    if not isinstance(node, yaml.SequenceNode):
-        check.problem(node, "digests", "expected a list of digests")
-        return ()
-    known_tags = {tag for source in sources for tag in source.tags}
-    known_sources = {source.id for source in sources}
+    known = {
+        "tags": ("tag", {tag for source in sources for tag in source.tags}),
+        "sources": ("source", {source.id for source in sources}),
+    }
     specs: list[DigestSpec] = []
+    for item, path, values, clean in _entries(check, node, "digests", DIGEST_ENTRY_KEYS):
+        # A filter naming nothing that exists would make an always-empty digest: a typo.
+        for key, (what, names) in known.items():
+            for name in values.get(key, ()):
+                if name not in names:
+                    hint = difflib.get_close_matches(name, sorted(names), n=1)
+                    suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    message = f"no {what} '{name}'{suffix}"
+                    check.problem(_value_node(item, key), f"{path}.{key}", message)
+                    clean = False
+        if clean:
+            values.setdefault("title", f"{site_title} — {values.get('period', 'daily')} digest")
+            specs.append(DigestSpec(**values))
+    return tuple(specs)
+
+
+def _entries(
+    check: _Checker, node: yaml.Node, name: str, keys: tuple[Key, ...]
+) -> Iterator[tuple[yaml.Node, str, dict[str, Any], bool]]:
+    """Each entry of a list of mappings with an `id` (`sources:`, `digests:`): its node,
+    its path for messages, its values, and whether it is free of problems so far.
+    An id used twice is a problem of the later entry."""
+    if not isinstance(node, yaml.SequenceNode):
+        check.problem(node, name, f"expected a list of {name}")
+        return
     first_line: dict[str, int] = {}
     for index, item in enumerate(node.value):
-        path = f"digests[{_source_label(item, index)}]"
+        path = f"{name}[{_source_label(item, index)}]"
         before = len(check.problems)
-        values, _ = check.section(item, path, DIGEST_ENTRY_KEYS)
-        digest_id = values.get("id")
-        if digest_id in first_line:
-            message = f"duplicate id (first used on line {first_line[digest_id]})"
+        values, _ = check.section(item, path, keys)
+        entry_id = values.get("id")
+        if entry_id in first_line:
+            message = f"duplicate id (first used on line {first_line[entry_id]})"
             check.problem(item, f"{path}.id", message)
-        elif digest_id is not None:
-            first_line[digest_id] = item.start_mark.line + 1
-        # A filter naming nothing that exists would make an always-empty digest: a typo.
-        for key, known, what in (("tags", known_tags, "tag"), ("sources", known_sources, "source")):
-            for name in values.get(key, ()):
-                if name not in known:
-                    hint = difflib.get_close_matches(name, sorted(known), n=1)
-                    suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
-                    check.problem(
-                        _value_node(item, key), f"{path}.{key}", f"no {what} '{name}'{suffix}"
-                    )
-        if len(check.problems) > before:
-            continue
-        values.setdefault("title", f"{site_title} — {values.get('period', 'daily')} digest")
-        specs.append(DigestSpec(**values))
-    return tuple(specs)
+        elif entry_id is not None:
+            first_line[entry_id] = item.start_mark.line + 1
+        yield item, path, values, len(check.problems) == before
 
 
 def default_digests(site_title: str) -> tuple[DigestSpec, ...]:
