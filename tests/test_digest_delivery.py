@@ -31,7 +31,7 @@ from syndicator.models import (
     EmailSettings,
     Prepared,
 )
-from syndicator.pipeline import make_digest, produce_due_digests, run_pass
+from syndicator.pipeline import make_digest, produce_due_digests, publish_site, run_pass
 from syndicator.runtime import open_services
 from syndicator.store import Store
 
@@ -380,3 +380,42 @@ def _body(message: EmailMessage, kind: str) -> str:
     part = message.get_body(preferencelist=(kind,))
     assert part is not None
     return str(part.get_content())
+
+
+def test_our_copies_follow_edits_hides_and_undos_when_publishing(tmp_path: Path) -> None:
+    """A copy a digest linked is rendered again when its story is edited, becomes a notice
+    when an editor hides the story, and comes back when the hide is undone."""
+    cfg = setup(tmp_path)
+    produce(cfg, Clock(DUE))
+    page = cfg.output_dir / "articles" / "orig.html"
+    assert "First paragraph of orig" in page.read_text()
+
+    def publish_at(moment: datetime) -> tuple[str, ...]:
+        async def go() -> tuple[str, ...]:
+            async with open_services(cfg, workers=0, clock=Clock(moment)) as services:
+                return await publish_site(services)
+
+        return asyncio.run(go())
+
+    assert "articles/orig.html" not in publish_at(DUE)  # nothing changed: not rewritten
+    edited = article(
+        "orig",
+        IN_DAY,
+        title="Alliance Reaffirmed",
+        content_html="<p>Corrected text.</p>",
+        content_text="Corrected text.",
+        content_hash="hash-orig-2",
+    )
+    with Store.open(cfg.database) as store:
+        store.save_article("dod", Prepared(edited), DUE + timedelta(hours=1))
+    assert "articles/orig.html" in publish_at(DUE + timedelta(hours=2))
+    assert "Corrected text." in page.read_text()
+    with Store.open(cfg.database) as store:
+        assert store.set_hidden("orig", True)
+    publish_at(DUE + timedelta(hours=3))
+    withdrawn = page.read_text()
+    assert "no longer available" in withdrawn and "Corrected" not in withdrawn
+    with Store.open(cfg.database) as store:
+        assert store.set_hidden("orig", False)
+    publish_at(DUE + timedelta(hours=4))
+    assert "Corrected text." in page.read_text()

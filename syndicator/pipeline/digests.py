@@ -39,7 +39,7 @@ from ..digest import (
     subject,
 )
 from ..models import DigestReport, DigestSpec, StoredArticle
-from ..publish.story_page import render_story_page, story_page_path
+from ..publish.story_page import render_story_page, render_withdrawn_page, story_page_path
 from .services import Services
 
 # Deliveries planned longer ago than this are no longer tried (nor reported).
@@ -134,8 +134,11 @@ def _build(services: Services, spec: DigestSpec, period: Period, *, record: bool
     digest, stories = _select(services, spec, period)
     files = render_files(digest, config)
     content_hash = hashlib.sha256(b"".join(files[path] for path in sorted(files))).hexdigest()
-    files.update(_story_pages(services, stories))
-    written = list(publish.write_outputs(services.target, files))
+    pages = _story_pages(services, stories)
+    written = list(publish.write_outputs(services.target, {**files, **pages}))
+    store.remember_story_pages(
+        [s.story_id for s in stories if story_page_path(s.story_id) in pages], now
+    )
     if record:
         issue = Issue(
             digest_id=spec.id,
@@ -190,6 +193,24 @@ def _story_pages(services: Services, stories: Sequence[StoredArticle]) -> dict[s
 def _write_archive(services: Services) -> None:
     files = render_archive(services.config, services.store.digest_issues())
     publish.write_outputs(services.target, files)
+
+
+def refresh_story_pages(services: Services) -> tuple[str, ...]:
+    """Bring our copies of stories in step with the store: an edited story or one found
+    elsewhere too is rendered again, a hidden one becomes a notice, one shown again comes
+    back. Publishing calls this, so `syndicator hide` then `publish` takes a copy down."""
+    stale, hidden = services.store.stale_story_pages()
+    if not stale and not hidden:
+        return ()
+    site = services.config.site
+    notice = render_withdrawn_page(site_title=site.title, language=site.language)
+    files = _story_pages(services, stale)
+    files.update(dict.fromkeys(filter(None, map(story_page_path, hidden)), notice))
+    changed = publish.write_outputs(services.target, files)
+    services.store.remember_story_pages(
+        [s.story_id for s in stale], services.clock(), withdrawn=hidden
+    )
+    return changed
 
 
 async def _deliver(

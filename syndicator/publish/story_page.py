@@ -69,6 +69,16 @@ def render_story_page(
     return html.encode("utf-8")
 
 
+def render_withdrawn_page(*, site_title: str, language: str) -> bytes:
+    """What our copy of a hidden story becomes: a notice, without the story."""
+    html = (
+        _environment()
+        .get_template("story-withdrawn.html.j2")
+        .render(site_title=plain_text(site_title), language=language, stylesheet=STYLESHEET)
+    )
+    return html.encode("utf-8")
+
+
 def _media_as_links(markup: str) -> str:
     """Replace images and video with links to them, so the page loads nothing remote."""
     if not any(f"<{tag}" in markup for tag in _MEDIA):

@@ -60,6 +60,36 @@ class DigestArchive(Reading):
         ).fetchone()
         return stored, int(counted[0])
 
+    # --- our copies of stories --------------------------------------------------------------
+
+    def remember_story_pages(
+        self, story_ids: Iterable[str], at: datetime, *, withdrawn: Iterable[str] = ()
+    ) -> None:
+        """Record that these stories' pages were written now (`withdrawn`: as a notice)."""
+        gone = set(withdrawn)
+        rows = [(story_id, to_text(at), int(story_id in gone)) for story_id in {*story_ids, *gone}]
+        with self._writing():
+            self.db.conn.executemany(
+                "insert into story_pages (story_id, written_at, withdrawn) values (?, ?, ?) "
+                "on conflict (story_id) do update set written_at = excluded.written_at, "
+                "withdrawn = excluded.withdrawn",
+                rows,
+            )
+
+    def stale_story_pages(self) -> tuple[list[StoredArticle], list[str]]:
+        """Pages written before their story last changed, or whose story was hidden or shown
+        again since: the stories to render again, and the ids of those now hidden."""
+        rows = list(
+            self.db.query(
+                "select a.*, s.changed_at as story_changed_at from story_pages p "
+                "join stories s on s.id = p.story_id join articles a on a.id = s.representative_id "
+                "where a.hidden != p.withdrawn or a.changed_at > p.written_at "
+                "or s.changed_at > p.written_at order by s.id"
+            )
+        )
+        shown = [row for row in rows if not row["hidden"]]
+        return self._stored(shown), [row["story_id"] for row in rows if row["hidden"]]
+
     # --- the archive -----------------------------------------------------------------------
 
     def digest_issue(self, digest_id: str, first_day: date) -> Issue | None:

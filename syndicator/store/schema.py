@@ -148,8 +148,9 @@ def m004_story_signatures(db: Database) -> None:
 
 @MIGRATIONS()
 def m008_digests(db: Database) -> None:
-    """The digest archive (one row per digest and period) and its mail deliveries, so a
-    digest is issued once, listed in the archive and feed, and mailed once per recipient."""
+    """The digest archive (one row per digest and period), its mail deliveries and the
+    story pages it links: a digest is issued once, listed in the archive and feed, and
+    mailed once per recipient."""
     db.table("digest_issues").create(
         {
             "digest_id": str,
@@ -183,3 +184,10 @@ def m008_digests(db: Database) -> None:
         defaults={"attempts": 0},
     )
     db.table("digest_deliveries").create_index(["status", "planned_at"])
+    # Our copies of stories (articles/<story id>.html) that digests link to: kept in step
+    # with the story (an edit, a new copy elsewhere, a hide) when publishing runs.
+    db.table("story_pages").create(
+        {"story_id": str, "written_at": str, "withdrawn": int},
+        pk="story_id",
+        defaults={"withdrawn": 0},
+    )
