@@ -419,3 +419,28 @@ def test_our_copies_follow_edits_hides_and_undos_when_publishing(tmp_path: Path)
         assert store.set_hidden("orig", False)
     publish_at(DUE + timedelta(hours=4))
     assert "Corrected text." in page.read_text()
+
+
+def test_a_recipient_taken_off_the_list_gets_no_more_mail(
+    tmp_path: Path, smtp: tuple[object, int]
+) -> None:
+    """A delivery left failed for someone no longer configured is not retried, by a run or by --send."""
+    inbox, port = smtp
+    cfg = setup(tmp_path, port=port)
+    produce(cfg, Clock(DUE - timedelta(days=1)))
+    inbox.clear()  # type: ignore[attr-defined]
+    inbox.refuse.add("bob@example.org")  # type: ignore[attr-defined]
+    produce(cfg, Clock(DUE))
+    inbox.refuse.clear()  # type: ignore[attr-defined]
+    only_ann = replace(cfg, digest=email(port, to=("ann@example.org",)))
+    assert produce(only_ann, Clock(DUE + timedelta(hours=1))) == ()
+
+    async def send_by_hand() -> DigestReport:
+        async with open_services(
+            only_ann, workers=0, clock=Clock(DUE + timedelta(hours=2))
+        ) as services:
+            return await make_digest(services, DAILY, date(2026, 3, 4), send=True)
+
+    report = asyncio.run(send_by_hand())
+    assert report.sent == () and report.failed == ()
+    assert [m["To"] for m in inbox.messages] == ["ann@example.org"]  # type: ignore[attr-defined]

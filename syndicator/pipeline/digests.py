@@ -83,12 +83,11 @@ async def make_digest(
         raise ValueError("a digest is mailed only once its period is over")
     outcome = _build(services, spec, period, record=over)
     if send:
-        store = services.store
-        store.plan_deliveries(spec.id, period.first_day, recipients(services.config, spec), now)
+        store, to = services.store, recipients(services.config, spec)
+        store.plan_deliveries(spec.id, period.first_day, to, now)
         store.mark_dispatched(spec.id, period.first_day, now)
-        await _deliver(
-            services, store.deliveries(spec.id, period.first_day), {_key(outcome): outcome}
-        )
+        deliveries = [d for d in store.deliveries(spec.id, period.first_day) if d.recipient in to]
+        await _deliver(services, deliveries, {_key(outcome): outcome})
     if over:
         _write_archive(services)
     return outcome.report()
