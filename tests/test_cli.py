@@ -131,11 +131,15 @@ def test_digest_send_mails_once_and_a_refusal_exits_1(config: Path, tmp_path: Pa
             ).is_file()
 
 
-def test_digest_refuses_to_mail_a_period_not_over(config: Path) -> None:
-    """Mail goes out once a period is over; asking earlier is a usage error (status 2)."""
+def test_digest_refuses_to_mail_a_period_not_over_or_an_unknown_digest(config: Path) -> None:
+    """Mail goes out once a period is over; asking earlier, or naming a digest that is not
+    configured, is a usage error (status 2)."""
     result = syndicator(config, "digest", "--id", "daily", "--date", "2999-01-01", "--send")
     assert result.returncode == 2
     assert "once its period is over" in result.stderr
+    unknown = syndicator(config, "digest", "--id", "dialy")
+    assert unknown.returncode == 2
+    assert "unknown digest id(s): dialy (configured: daily, official, weekly)" in unknown.stderr
 
 
 def test_hide_removes_an_article_from_every_output_and_undo_brings_it_back(config: Path) -> None:
