@@ -55,7 +55,7 @@ STYLES: dict[str, str] = {
     "list": "margin:10px 0 0;padding:0;list-style:none",
     "row": "padding:10px 0;border-bottom:1px solid #e3e5e8;font-size:15px",
     "formats": "font-size:13px;color:#5b6572",
-    "body": "font-size:17px;line-height:1.65;color:#1d232b",
+    "body": "display:block;margin:20px 0 0;font-size:17px;line-height:1.65;color:#1d232b",
 }
 
 DARK: dict[str, str] = {
