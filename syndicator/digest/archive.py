@@ -8,9 +8,6 @@ record (the end of its period, and when its content last changed), never the clo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-
-from jinja2 import Environment, PackageLoader
 
 from ..models import Channel, Config, DigestSpec
 from ..publish import item_id, site_url
@@ -21,7 +18,7 @@ from ..publish.items import FeedItem
 from ..publish.xmlfeeds import render_atom
 from . import style
 from .build import ARCHIVE_PATH, STYLESHEET_PATH, digest_path, feed_path
-from .render import period_words
+from .render import environment, period_words
 from .values import Issue, stories_phrase
 
 
@@ -102,7 +99,7 @@ def _page(config: Config, by_id: dict[str, list[Issue]]) -> bytes:
         for digest_id, issues in sorted(by_id.items())
     ]
     html = (
-        _environment()
+        environment()
         .get_template("digest-archive.html.j2")
         .render(
             site_title=plain_text(site.title),
@@ -128,14 +125,3 @@ def _rows(issues: Sequence[Issue]) -> list[dict[str, str]]:
         }
         for issue in issues
     ]
-
-
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("syndicator", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )

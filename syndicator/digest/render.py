@@ -83,14 +83,15 @@ def _text(digest: Digest, mail: MailContext | None) -> str:
 
 def _render(template: str, digest: Digest, **extra: object) -> str:
     return (
-        _environment()
+        environment()
         .get_template(template)
         .render(digest=digest, spec=digest.spec, dateline=dateline(digest), **extra)
     )
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The digest templates' environment: HTML templates autoescaped, our filters."""
     environment = Environment(
         loader=PackageLoader("syndicator", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2")),
