@@ -8,12 +8,14 @@ as data in `config_schema.py`.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from .config_schema import (
+    DIGEST_ENTRY_KEYS,
     EMAIL_KEYS,
     FEED_KEYS,
     FETCH_KEYS,
@@ -31,6 +33,7 @@ from .errors import ConfigError, ConfigProblem
 from .models import (
     Config,
     DigestSettings,
+    DigestSpec,
     EmailSettings,
     FetchSettings,
     MonitoringSettings,
@@ -145,6 +148,7 @@ def parse_config(text: str, path: Path) -> Config:
         )[0]
         sources = _sources(check, sections.get("sources"))
         feeds = _feeds(check, sections.get("feeds"))
+        digests = _digests(check, sections.get("digests"), sources, feeds, site.title)
     finally:
         loader.dispose()
     if check.problems:
@@ -163,28 +167,14 @@ def parse_config(text: str, path: Path) -> Config:
         sources=sources,
         monitoring=MonitoringSettings(**monitoring_values),
         feeds=feeds,
+        digests=digests,
     )
 
 
 def _sources(check: _Checker, node: yaml.Node | None) -> tuple[Source, ...]:
-    if node is None:
-        return ()
-    if not isinstance(node, yaml.SequenceNode):
-        check.problem(node, "sources", "expected a list of sources")
-        return ()
     sources: list[Source] = []
-    first_line: dict[str, int] = {}
     url_lines: dict[str, int] = {}
-    for index, item in enumerate(node.value):
-        path = f"sources[{_source_label(item, index)}]"
-        before = len(check.problems)
-        values, nested = check.section(item, path, SOURCE_KEYS)
-        source_id = values.get("id")
-        if source_id in first_line:
-            message = f"duplicate id (first used on line {first_line[source_id]})"
-            check.problem(item, f"{path}.id", message)
-        elif source_id is not None:
-            first_line[source_id] = item.start_mark.line + 1
+    for item, path, values, nested, before in _entries(check, node, "sources", SOURCE_KEYS):
         if values.get("url") is not None:  # one index page may serve two link selectors
             kind, links = values.get("kind", "feed"), values.get("link_selector")
             same = f"{kind} {links} {identity_key(values['url'])}"
@@ -203,25 +193,6 @@ def _sources(check: _Checker, node: yaml.Node | None) -> tuple[Source, ...]:
     return tuple(sources)
 
 
-def _once(
-    check: _Checker, seen: dict[str, int], key: str, node: yaml.Node, path: str, what: str
-) -> None:
-    """Report a value used before (e.g. two sources on one feed URL)."""
-    if key in seen:
-        check.problem(node, path, f"duplicate {what} (first used on line {seen[key]})")
-    else:
-        seen[key] = node.start_mark.line + 1
-
-
-def _items(check: _Checker, node: yaml.Node | None, path: str) -> list[yaml.Node]:
-    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
-        return []
-    if not isinstance(node, yaml.SequenceNode):
-        check.problem(node, path, "expected a list")
-        return []
-    return list(node.value)
-
-
 def _tests(check: _Checker, node: yaml.Node, path: str) -> tuple[SourceTest, ...]:
     """A source's regression tests: each a page URL and what its clean text must say."""
     tests = []
@@ -235,17 +206,106 @@ def _tests(check: _Checker, node: yaml.Node, path: str) -> tuple[SourceTest, ...
 
 def _feeds(check: _Checker, node: yaml.Node | None) -> tuple[TopicFeed, ...]:
     """Topic feeds: a full-text query over every source (or those with given tags)."""
-    feeds: list[TopicFeed] = []
+    return tuple(
+        TopicFeed(**values)
+        for _, _, values, _, before in _entries(check, node, "feeds", FEED_KEYS, empty_ok=True)
+        if len(check.problems) == before
+    )
+
+
+def _digests(
+    check: _Checker,
+    node: yaml.Node | None,
+    sources: tuple[Source, ...],
+    feeds: tuple[TopicFeed, ...],
+    site_title: str,
+) -> tuple[DigestSpec, ...]:
+    """The `digests:` list; without the key, a daily and a weekly digest of everything."""
+    if node is None:
+        return default_digests(site_title)
+    known = {
+        "tags": ("tag", {tag for source in sources for tag in source.tags}),
+        "sources": ("source", {source.id for source in sources}),
+        "feed": ("topic feed", {feed.id for feed in feeds}),
+    }
+    specs: list[DigestSpec] = []
+    for item, path, values, _, before in _entries(check, node, "digests", DIGEST_ENTRY_KEYS):
+        # A filter naming nothing that exists would make an always-empty digest: a typo.
+        for key, (what, names) in known.items():
+            named = values.get(key)
+            for name in (named,) if isinstance(named, str) else named or ():
+                if name not in names:
+                    hint = difflib.get_close_matches(name, sorted(names), n=1)
+                    suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    message = f"no {what} '{name}'{suffix}"
+                    check.problem(_value_node(item, key), f"{path}.{key}", message)
+        if len(check.problems) == before:
+            values.setdefault("title", f"{site_title} — {values.get('period', 'daily')} digest")
+            specs.append(DigestSpec(**values))
+    return tuple(specs)
+
+
+def _entries(
+    check: _Checker,
+    node: yaml.Node | None,
+    name: str,
+    keys: tuple[Key, ...],
+    *,
+    empty_ok: bool = False,
+) -> Iterator[tuple[yaml.Node, str, dict[str, Any], dict[str, yaml.Node], int]]:
+    """Each entry of a list of mappings with an `id` (`sources:`, `feeds:`, `digests:`):
+    its node, its path for messages, its values, its nested nodes, and how many problems
+    were known before it (the entry is clean while that count holds). An id used twice
+    is a problem of the later entry. An empty value (`name:` alone) is a problem unless
+    `empty_ok`."""
     first_line: dict[str, int] = {}
-    for index, item in enumerate(_items(check, node, "feeds")):
-        path = f"feeds[{_source_label(item, index)}]"
+    for index, item in enumerate(_items(check, node, name, empty_ok=empty_ok)):
+        path = f"{name}[{_source_label(item, index)}]"
         before = len(check.problems)
-        values, _ = check.section(item, path, FEED_KEYS)
+        values, nested = check.section(item, path, keys)
         if values.get("id") is not None:
             _once(check, first_line, values["id"], item, f"{path}.id", "id")
-        if len(check.problems) == before:
-            feeds.append(TopicFeed(**values))
-    return tuple(feeds)
+        yield item, path, values, nested, before
+
+
+def _once(
+    check: _Checker, seen: dict[str, int], key: str, node: yaml.Node, path: str, what: str
+) -> None:
+    """Report a value used before (e.g. two sources on one feed URL)."""
+    if key in seen:
+        check.problem(node, path, f"duplicate {what} (first used on line {seen[key]})")
+    else:
+        seen[key] = node.start_mark.line + 1
+
+
+def _items(
+    check: _Checker, node: yaml.Node | None, path: str, *, empty_ok: bool = True
+) -> list[yaml.Node]:
+    if node is None:
+        return []
+    if empty_ok and isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        check.problem(node, path, f"expected a list of {path.rsplit('.', 1)[-1]}")
+        return []
+    return list(node.value)
+
+
+def default_digests(site_title: str) -> tuple[DigestSpec, ...]:
+    """What a file without `digests:` gets: a daily and a weekly digest of everything."""
+    return tuple(
+        DigestSpec(period, f"{site_title} — {period} digest", period=period)
+        for period in ("daily", "weekly")
+    )
+
+
+def _value_node(item: yaml.Node, key: str) -> yaml.Node:
+    """The value node of `key` in a mapping node (for a problem's line), else the item."""
+    if isinstance(item, yaml.MappingNode):
+        for key_node, value_node in item.value:
+            if key_node.value == key:
+                return cast(yaml.Node, value_node)
+    return item
 
 
 def _source_label(item: yaml.Node, index: int) -> str:

@@ -17,6 +17,7 @@ from .config_types import (
     base_url,
     boolean,
     choice,
+    clock_time,
     duration_at_least,
     email,
     format_duration,
@@ -24,7 +25,9 @@ from .config_types import (
     host,
     integer,
     list_of,
+    optional_email,
     optional_selector,
+    optional_slug,
     optional_soup_selector,
     optional_string,
     optional_url,
@@ -34,10 +37,12 @@ from .config_types import (
     selector,
     slug,
     string,
+    time_zone,
     url,
 )
 from .models import (
     DigestSettings,
+    DigestSpec,
     EmailSettings,
     FetchSettings,
     MonitoringSettings,
@@ -71,6 +76,7 @@ _PUBLISH = PublishSettings()
 _DIGEST = DigestSettings()
 _EMAIL = EmailSettings()
 _MONITORING = MonitoringSettings()
+_SPEC = DigestSpec("daily", "")
 
 SITE_KEYS = (
     Key("title", string, _SITE.title, "Title of the combined feeds and the index page."),
@@ -177,7 +183,24 @@ EMAIL_KEYS = (
         "Name of the environment variable holding the SMTP password (never the password).",
     ),
     Key("from", email, _EMAIL.sender, "Sender address of digest mail.", field="sender"),
-    Key("to", list_of(email), (), "Recipients; digests are mailed only when this is set."),
+    Key(
+        "to",
+        list_of(email),
+        (),
+        "Recipients of every digest without `recipients` of its own; none: no mail.",
+    ),
+    Key(
+        "unsubscribe",
+        optional_email,
+        None,
+        "Address of the List-Unsubscribe mailto link (default: the `from` address).",
+    ),
+    Key(
+        "unsubscribe_url",
+        optional_url,
+        None,
+        "One-click unsubscribe URL (RFC 8058); `{recipient}` and `{digest}` are filled in.",
+    ),
 )
 
 DIGEST_KEYS = (
@@ -207,6 +230,35 @@ MONITORING_KEYS = (
         integer(0, 1000),
         _MONITORING.max_failures,
         "`syndicator status` exits 3 when an enabled source failed more times in a row.",
+    ),
+)
+
+DIGEST_ENTRY_KEYS = (
+    Key("id", slug, None, "Unique slug; names its files (digests/<id>/<date>.html).", True),
+    Key("title", string, None, "Heading and mail subject (default: site title and period)."),
+    Key("period", choice("daily", "weekly"), _SPEC.period, "daily, or weekly (from Monday)."),
+    Key(
+        "at",
+        clock_time,
+        _SPEC.at,
+        'Local time ("HH:MM", quoted) when the digest of the period just ended is due.',
+        shown='`"06:00"`',
+    ),
+    Key("timezone", time_zone, _SPEC.timezone, "IANA time zone of days, weeks and `at`."),
+    Key("tags", list_of(slug), (), "Only stories carrying one of these tags (default: all)."),
+    Key("sources", list_of(slug), (), "Only stories from one of these sources (default: all)."),
+    Key(
+        "feed",
+        optional_slug,
+        None,
+        "Only stories of this topic feed (an id of `feeds:`; default: all).",
+    ),
+    Key(
+        "recipients",
+        list_of(email),
+        None,
+        "Who gets it by mail (default: digest.email.to; [] mails nobody).",
+        shown="`digest.email.to`",
     ),
 )
 
@@ -314,6 +366,12 @@ TOP_KEYS = (
     Key("monitoring", dict, None, "Health checks and metrics (section)."),
     Key("sources", list, None, "The editor-curated sources (list).", True),
     Key("feeds", list, None, "Topic feeds that cut across sources (list)."),
+    Key(
+        "digests",
+        list,
+        None,
+        "The digests (list); without it, a daily and a weekly digest of everything.",
+    ),
 )
 
 SCHEMA: dict[str, tuple[Key, ...]] = {
@@ -327,6 +385,7 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
     "sources[]": SOURCE_KEYS,
     "sources[].tests[]": TEST_KEYS,
     "feeds[]": FEED_KEYS,
+    "digests[]": DIGEST_ENTRY_KEYS,
 }
 
 
@@ -350,6 +409,7 @@ def reference_markdown() -> str:
         "sources[]": "`sources:` (each entry)",
         "sources[].tests[]": "`sources[].tests:` (each entry)",
         "feeds[]": "`feeds:` (each entry)",
+        "digests[]": "`digests:` (each entry)",
     }
     parts = []
     for section, keys in SCHEMA.items():

@@ -9,10 +9,11 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import soupsieve
 from cssselect import GenericTranslator, SelectorError
@@ -161,6 +162,10 @@ def slug(value: Any) -> str:
     return text
 
 
+def optional_slug(value: Any) -> str | None:
+    return None if value is None else slug(value)
+
+
 def choice(*choices: str) -> Parser:
     def parse(value: Any) -> str:
         if value not in choices:
@@ -224,6 +229,32 @@ def email(value: Any) -> str:
     if not re.fullmatch(r"[^@\s]+@[^@\s]+", text):
         raise Invalid(f"expected an e-mail address, got {shown(value)}")
     return text
+
+
+def clock_time(value: Any) -> time:
+    """`"06:00"` -> time(6, 0). Unquoted, YAML 1.1 reads 6:30 as a number (390)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise Invalid(
+            f'expected a time like "06:30" in quotes (unquoted, YAML reads a number: {value})'
+        )
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", string(value))
+    if match is None:
+        raise Invalid(f'expected a time like "06:00" (24-hour HH:MM), got {shown(value)}')
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def time_zone(value: Any) -> str:
+    """An IANA time zone name that this machine's zoneinfo (or tzdata) knows."""
+    text = string(value)
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"unknown time zone {text!r} (expected e.g. America/New_York)") from None
+    return text
+
+
+def optional_email(value: Any) -> str | None:
+    return None if value is None else email(value)
 
 
 def list_of(item: Parser) -> Parser:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .models import Config, RunReport, SourceReport
+from .digest.values import stories_phrase
+from .models import Config, DigestReport, RunReport, SourceReport
 
 _LABELS = {"not_modified": "not modified", "failed": "FAILED"}
 
@@ -16,6 +17,8 @@ def format_report(report: RunReport, config: Config, *, only_problems: bool = Fa
     shown = [r for r in report.sources if r.status == "failed" or not only_problems]
     width = max((len(r.source_id) for r in shown), default=10)
     lines = [line for r in shown for line in format_source(r, width)]
+    digests = [d for d in report.digests if d.failed or not only_problems]
+    lines += [line for digest in digests for line in format_digest(digest)]
     seconds = (report.finished - report.started).total_seconds()
     lines.append(
         f"{len(report.sources)} sources, {report.new} new articles, {report.failed} failed, "
@@ -70,3 +73,17 @@ def report_record(report: RunReport) -> dict[str, Any]:
             for r in report.sources
         ],
     }
+
+
+def format_digest(report: DigestReport) -> list[str]:
+    """`digest daily 2025-11-04: 3 stories, 4 files written, sent to 2`, then each failure."""
+    done = [] if report.stories is None else [stories_phrase(report.stories)]
+    if report.written:
+        done.append(f"{len(report.written)} files written")
+    if report.sent:
+        done.append(f"sent to {len(report.sent)}")
+    if report.failed:
+        done.append(f"mail FAILED for {len(report.failed)}")
+    lines = [f"digest {report.digest_id} {report.first_day}: {', '.join(done) or 'unchanged'}"]
+    lines += [f"    mail to {recipient}: {reason}" for recipient, reason in report.failed]
+    return lines

@@ -7,7 +7,7 @@ import logging
 import multiprocessing
 import os
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -15,7 +15,7 @@ from datetime import datetime
 import httpx
 
 from .fetch import Fetcher
-from .models import Config
+from .models import Config, EmailSettings
 from .pipeline import Services, utc_now
 from .publish import LocalFolder
 from .store import Store
@@ -23,6 +23,11 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def smtp_password(settings: EmailSettings, environ: Mapping[str, str]) -> str | None:
+    """The SMTP password from the environment variable the settings name (never the file)."""
+    return environ.get(settings.password_env) if settings.password_env else None
 
 
 def default_workers() -> int:
@@ -79,6 +84,7 @@ async def open_services(
                 clock=clock,
                 executor=executor,
                 hub_client=hub_client,
+                smtp_password=smtp_password(config.digest.email, os.environ),
             )
     finally:
         if hub_client is not None:

@@ -7,7 +7,9 @@ check, or later after failures or when the server asked), so a restart neither c
 everything at once nor forgets anything; every run is jittered, coalesced, never
 overlaps itself, and is rescheduled from the stored due time when it ends. A source
 runs under its lease, so a cron `run` on the same database never checks it meanwhile.
-A publish follows checks that stored something; digest jobs are in `add_digest_jobs`.
+A publish follows checks that stored something. Each digest is a job at its `at` time
+in its own time zone, and once at start to catch up on any missed while it was down
+(`add_digest_jobs`).
 SIGTERM/SIGINT: no new work, checks in flight get a grace period, then are abandoned
 (what they saved stays), a last publish, the leases are released, exit 0.
 """
@@ -16,26 +18,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import pipeline
-from .digest import Period, last_complete, smtp_password
 from .errors import SyndicatorError
 from .health import due_at
 from .logs import log_source_report
-from .models import Config, RunReport, Source, SourceReport
+from .models import Config, DigestSpec, RunReport, Source, SourceReport
 from .pipeline.health import record_run, write_metrics
 from .pipeline.leasing import WORKER_LEASE, LeaseKeeper, keeping_leases, source_lease
 from .pipeline.passes import STOP_GRACE
-from .report import format_source
+from .report import format_digest, format_source
 from .runtime import open_services, stopped_by_signals
 
 log = logging.getLogger(__name__)
@@ -115,23 +116,29 @@ def add_source_jobs(
         )
 
 
-def add_digest_jobs(scheduler: AsyncIOScheduler, make: Callable[[Period], Awaitable[None]]) -> None:
-    """The daily digest at 00:10 UTC and the weekly one on Mondays at 00:20 UTC.
-
-    Kept apart so that how digests are scheduled can change in one place.
-    """
-    for period, trigger in (
-        ("daily", CronTrigger(hour=0, minute=10, timezone=UTC)),
-        ("weekly", CronTrigger(day_of_week="mon", hour=0, minute=20, timezone=UTC)),
-    ):
+def add_digest_jobs(
+    scheduler: AsyncIOScheduler,
+    digests: Iterable[DigestSpec],
+    job: Callable[[DigestSpec], Awaitable[None]],
+) -> None:
+    """One job per digest at its `at` time in its zone (weekly: Mondays), first run now."""
+    now = datetime.now(UTC)
+    for spec in digests:
+        trigger = CronTrigger(
+            day_of_week="mon" if spec.period == "weekly" else "*",
+            hour=spec.at.hour,
+            minute=spec.at.minute,
+            timezone=ZoneInfo(spec.timezone),
+        )
         scheduler.add_job(
-            make,
+            job,
             trigger,
-            args=[period],
-            id=f"digest:{period}",
-            coalesce=True,
+            args=[spec],
+            id=f"digest:{spec.id}",
             max_instances=1,
-            misfire_grace_time=6 * 3600,  # a worker down at 00:10 still writes it after
+            coalesce=True,
+            misfire_grace_time=None,  # a busy loop delays a digest; it never skips one
+            next_run_time=now,
         )
 
 
@@ -170,7 +177,7 @@ class _Worker:
             interval=self.interval,
             rng=services.rng,
         )
-        add_digest_jobs(self.scheduler, self.digest)
+        add_digest_jobs(self.scheduler, config.digests, self.digest)
         self.scheduler.start()
         self.echo(f"worker started: {sum(s.enabled for s in config.sources)} sources")
         for job in sorted(self.scheduler.get_jobs(), key=lambda job: job.next_run_time):
@@ -271,15 +278,8 @@ class _Worker:
         if self.dirty:
             self.request_publish()
 
-    async def digest(self, period: Period) -> None:
+    async def digest(self, spec: DigestSpec) -> None:
         self.tracked()
-        day = last_complete(period, self.services.clock().date())
-        email = self.services.config.digest.email
-        paths = await pipeline.make_digest(
-            self.services,
-            period,
-            day,
-            send=bool(email.to),
-            password=smtp_password(email, os.environ),
-        )
-        self.echo(f"digest: {', '.join(paths)}")
+        for report in await pipeline.produce_due_digests(self.services, only=[spec.id]):
+            for line in format_digest(report):
+                self.echo(line)

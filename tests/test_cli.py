@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from digest_fixtures import smtp_server
+from feedrules import assert_valid_folder
 
 from syndicator.demo import EXPECTED, SampleSite
 
@@ -60,16 +65,81 @@ def test_search_finds_stored_articles(config: Path) -> None:
     assert EXPECTED["original_title"] in result.stdout
 
 
-def test_digest_writes_html_and_text_for_the_period(config: Path) -> None:
-    """`digest` writes the period's files, lists each story once and prints the paths."""
+def test_digest_writes_html_text_and_markdown_for_the_period(config: Path) -> None:
+    """`digest` writes the period's three files, lists each story once and prints the paths."""
     day = EXPECTED["original_published"].date().isoformat()
     result = syndicator(config, "digest", "--period", "weekly", "--date", day, "--no-email")
     assert result.returncode == 0, result.stderr
     paths = [Path(line) for line in result.stdout.split()]
-    assert sorted(path.suffix for path in paths) == [".html", ".txt"]
+    assert [path.name for path in paths] == ["2025-11-03.html", "2025-11-03.txt", "2025-11-03.md"]
     text = next(path for path in paths if path.suffix == ".txt").read_text()
-    assert text.count(EXPECTED["original_title"]) == 1
-    assert f"Also published by: {EXPECTED['copy_source_name']}" in text
+    assert " ".join(text.split()).count(EXPECTED["original_title"]) == 1  # (wrapped at 72)
+    assert f"Also published by {EXPECTED['copy_source_name']} [" in text
+    for path in paths:
+        content = html.unescape(path.read_text())
+        assert not [junk for junk in EXPECTED["junk"] if junk in content], path
+
+
+def test_run_issues_the_latest_digests_with_an_archive_and_valid_feeds(config: Path) -> None:
+    """The fixture's `run` produced each configured digest's latest period, the archive page
+    and one valid Atom feed per digest."""
+    public = config.parent / "public"
+    checked = assert_valid_folder(public, base_url="https://feeds.example.org/")
+    assert {"digests/daily.atom", "digests/weekly.atom", "digests/official.atom"} <= set(checked)
+    archive = (public / "digests" / "index.html").read_text()
+    for title in ("Defense Daily Brief", "Defense Weekly", "Official Sources Daily"):
+        assert title in archive
+
+
+def test_digest_send_mails_once_and_a_refusal_exits_1(config: Path, tmp_path: Path) -> None:
+    """`digest --send` mails each recipient the day's digest once; a refused recipient is
+    reported with exit status 1 and gets it on a later --send, the others not again."""
+    shutil.copy(config.parent / "syndicator.db", tmp_path / "syndicator.db")
+    day = EXPECTED["original_published"].date().isoformat()
+    with smtp_server() as (inbox, port):
+        copy = tmp_path / "sources.yaml"
+        copy.write_text(
+            config.read_text()
+            + "\ndigest:\n  email:\n    smtp_host: 127.0.0.1\n"
+            + f"    smtp_port: {port}\n    starttls: false\n    from: digests@feeds.example.org\n"
+            + "    to: [ann@example.org, bob@example.org]\n",
+            encoding="utf-8",
+        )
+        inbox.refuse.add("bob@example.org")
+        first = syndicator(copy, "digest", "--id", "daily", "--date", day, "--send")
+        assert first.returncode == 1
+        assert "not mailed" in first.stderr and "bob@example.org" in first.stderr
+        assert "sent to ann@example.org" in first.stderr
+        inbox.refuse.clear()
+        second = syndicator(copy, "digest", "--id", "daily", "--date", day, "--send")
+        assert second.returncode == 0, second.stderr
+        assert [message["To"] for message in inbox.messages] == [
+            "ann@example.org",
+            "bob@example.org",
+        ]
+    message = inbox.messages[0]
+    assert message["Subject"] == "Defense Daily Brief — Tuesday 4 November 2025"
+    for kind in ("plain", "html"):
+        part = message.get_body(preferencelist=(kind,))
+        assert part is not None
+        body = html.unescape(str(part.get_content()))
+        assert EXPECTED["original_title"] in " ".join(body.split())
+        assert not [junk for junk in EXPECTED["junk"] if junk in body]
+        for copy_url in re.findall(r"https://feeds\.example\.org/articles/\w+\.html", body):
+            assert (
+                tmp_path / "public" / copy_url.removeprefix("https://feeds.example.org/")
+            ).is_file()
+
+
+def test_digest_refuses_to_mail_a_period_not_over_or_an_unknown_digest(config: Path) -> None:
+    """Mail goes out once a period is over; asking earlier, or naming a digest that is not
+    configured, is a usage error (status 2)."""
+    result = syndicator(config, "digest", "--id", "daily", "--date", "2999-01-01", "--send")
+    assert result.returncode == 2
+    assert "once its period is over" in result.stderr
+    unknown = syndicator(config, "digest", "--id", "dialy")
+    assert unknown.returncode == 2
+    assert "unknown digest id(s): dialy (configured: daily, official, weekly)" in unknown.stderr
 
 
 def test_hide_removes_an_article_from_every_output_and_undo_brings_it_back(config: Path) -> None:

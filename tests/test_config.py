@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ import pytest
 from syndicator.config import load_config, parse_config
 from syndicator.config_types import Invalid, parse_duration, parse_size
 from syndicator.errors import ConfigError
-from syndicator.models import Config
+from syndicator.models import Config, DigestSpec
 
 MINIMAL = """
 site:
@@ -157,3 +157,144 @@ def test_repository_sources_file_is_valid() -> None:
     assert config.fetch.allow_hosts == ()
     commercial = [s for s in config.sources if "trade" in s.tags]
     assert commercial and all(s.publish == "summary" for s in commercial)
+
+
+# --- digests ---------------------------------------------------------------------------
+
+DIGEST_SOURCES = """\
+site:
+  title: Defense Wire
+sources:
+  - id: dod-news
+    name: DoD News
+    url: https://www.war.gov/rss
+    tags: [dod, official]
+  - id: trade
+    name: Trade
+    url: https://trade.example.com/feed
+    tags: [industry]
+"""
+
+
+def located_problems(text: str, tmp_path: Path) -> list[str]:
+    """Problems as `line: key: message`, the file's name left out."""
+    prefix = f"{tmp_path / 'sources.yaml'}:"
+    return [problem.removeprefix(prefix) for problem in problems(text, tmp_path)]
+
+
+def test_without_a_digests_key_there_is_a_daily_and_a_weekly_digest_of_everything(
+    tmp_path: Path,
+) -> None:
+    """The default: `daily` and `weekly`, in UTC, due at 06:00, unfiltered, to digest.email.to."""
+    config = load(DIGEST_SOURCES, tmp_path)
+    assert config.digests == (
+        DigestSpec("daily", "Defense Wire — daily digest"),
+        DigestSpec("weekly", "Defense Wire — weekly digest", period="weekly"),
+    )
+    assert config.digests[0].at == time(6, 0) and config.digests[0].recipients is None
+
+
+def test_every_key_of_a_digest_is_read(tmp_path: Path) -> None:
+    """id, title, period, at, timezone, tags, sources, recipients and feed, as in the README."""
+    config = load(
+        DIGEST_SOURCES
+        + """\
+feeds:
+  - id: korea
+    title: Korean Peninsula
+    query: '"South Korea" OR ROK'
+digests:
+  - id: daily
+    title: Defense Daily Brief
+    period: daily
+    at: "06:30"
+    timezone: America/New_York
+    tags: [dod, official]
+    sources: [dod-news]
+    recipients: [analyst@example.org]
+    feed: korea
+  - id: weekly
+    period: weekly
+    recipients: []
+""",
+        tmp_path,
+    )
+    daily, weekly = config.digests
+    assert daily == DigestSpec(
+        "daily",
+        "Defense Daily Brief",
+        "daily",
+        time(6, 30),
+        "America/New_York",
+        ("dod", "official"),
+        ("dod-news",),
+        ("analyst@example.org",),
+        "korea",
+    )
+    assert weekly.title == "Defense Wire — weekly digest" and weekly.recipients == ()
+
+
+def test_an_empty_digests_list_turns_digests_off(tmp_path: Path) -> None:
+    """`digests: []` is no digest at all (not the defaults)."""
+    assert load(DIGEST_SOURCES + "digests: []\n", tmp_path).digests == ()
+
+
+def test_digest_mistakes_are_reported_with_file_line_and_key(tmp_path: Path) -> None:
+    """Time zones, times, periods, filters naming nothing, duplicate ids: each located."""
+    found = located_problems(
+        DIGEST_SOURCES
+        + """\
+digests:
+  - id: one
+    timezone: Mars/Olympus_Mons
+    at: 6:30
+  - id: two
+    period: monthly
+    at: "25:00"
+    tags: [offical]
+    sources: [nope]
+    feed: korea
+  - id: one
+    recipients: [not-an-address]
+""",
+        tmp_path,
+    )
+    assert found == [
+        "14: digests[one].timezone: unknown time zone 'Mars/Olympus_Mons' (expected e.g. America/New_York)",
+        '15: digests[one].at: expected a time like "06:30" in quotes (unquoted, YAML reads a number: 390)',
+        "17: digests[two].period: expected one of daily, weekly, got 'monthly'",
+        "18: digests[two].at: expected a time like \"06:00\" (24-hour HH:MM), got '25:00'",
+        "19: digests[two].tags: no tag 'offical' (did you mean 'official'?)",
+        "20: digests[two].sources: no source 'nope'",
+        "21: digests[two].feed: no topic feed 'korea'",
+        "23: digests[one].recipients: expected an e-mail address, got 'not-an-address'",
+        "22: digests[one].id: duplicate id (first used on line 13)",
+    ]
+
+
+def test_digest_email_keeps_its_keys_and_gains_unsubscribe_ones(tmp_path: Path) -> None:
+    """The existing `digest:` section keeps working; List-Unsubscribe targets are optional."""
+    config = load(
+        DIGEST_SOURCES
+        + """\
+digest:
+  group_by: source
+  max_articles: 50
+  email:
+    smtp_host: smtp.example.org
+    from: digests@example.org
+    to: [editors@example.org]
+    unsubscribe: leave@example.org
+    unsubscribe_url: https://example.org/unsubscribe?who={recipient}
+""",
+        tmp_path,
+    )
+    assert config.digest.group_by == "source" and config.digest.max_articles == 50
+    email = config.digest.email
+    assert (email.smtp_host, email.sender, email.to) == (
+        "smtp.example.org",
+        "digests@example.org",
+        ("editors@example.org",),
+    )
+    assert email.unsubscribe == "leave@example.org"
+    assert email.unsubscribe_url == "https://example.org/unsubscribe?who={recipient}"

@@ -78,6 +78,17 @@ def test_the_summary_names_the_credit_and_the_copy(demo: Demo) -> None:
     assert f"also at {EXPECTED['copy_source_name']}: {copy_url}" in demo.printed
 
 
+def test_the_demo_writes_the_digests_of_the_sample_days(demo: Demo) -> None:
+    """Each digest of the sample sources.yaml is written for the days the stories are dated."""
+    digests = demo.output / "digests"
+    daily = html.unescape((digests / "daily" / "2025-11-04.html").read_text())
+    assert "Defense Daily Brief" in daily and EXPECTED["original_title"] in daily
+    weekly = (digests / "weekly" / "2025-11-03.txt").read_text()
+    assert EXPECTED["separate_title"] in " ".join(weekly.split())
+    archive = (digests / "index.html").read_text()
+    assert "daily/2025-11-04.html" in archive and "weekly/2025-11-03.html" in archive
+
+
 def test_folder_is_written_and_reset_on_the_next_run(tmp_path: Path) -> None:
     """The demo writes config, database and output, and a second run starts afresh."""
     folder = tmp_path / "demo"

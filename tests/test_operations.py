@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from faultserver import FaultServer, Hang, Reply
 from test_cli import syndicator
 
@@ -85,11 +86,11 @@ def test_stopping_a_pass_abandons_checks_in_flight_and_keeps_what_finished(
         server.route("/feed.xml", Hang())
         server.route("/robots.txt", Reply(404, b""))
         config_path = tmp_path / "sources.yaml"
-        config_path.write_text(
-            site.sources_yaml(base_url=BASE_URL)
-            + f"\n  - id: stalled\n    name: Stalled\n    url: {server.url('/feed.xml')}\n",
-            encoding="utf-8",
+        settings = yaml.safe_load(site.sources_yaml(base_url=BASE_URL))
+        settings["sources"].append(
+            {"id": "stalled", "name": "Stalled", "url": server.url("/feed.xml")}
         )
+        config_path.write_text(yaml.safe_dump(settings), encoding="utf-8")
         config = load_config(config_path)
         ids = set(EXPECTED["source_ids"])
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..digest import period_bounds
+from ..digest.periods import digests_may_show_since
 from ..errors import StoreError
 from ..pipeline import utc_now
 from .base import UNHEALTHY, Settings, duration, main, pass_settings
@@ -80,8 +80,7 @@ def prune(settings: Settings, age: timedelta, dry_run: bool) -> None:
     """Remove old articles that no current feed or digest shows, and old log rows."""
     config = settings.config()
     now = utc_now()
-    # The weekly digest of this week and of the last one may still be (re)written.
-    digest_start = period_bounds("weekly", now.date())[1] - timedelta(days=7)
+    digest_start = digests_may_show_since(config, now)
     limit = config.publish.items_per_feed
     with settings.store() as store:
         topics = {s.article.id for t in config.feeds for s in store.topic_stories(t, limit)}

@@ -6,11 +6,13 @@ import asyncio
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from ..config import load_config
+from ..digest import digest_path
 from ..errors import SyndicatorError
-from ..models import Channel, Config, RunReport, StoredArticle
-from ..pipeline import run_pass
+from ..models import Channel, Config, DigestReport, RunReport, StoredArticle
+from ..pipeline import make_digest, run_pass
 from ..report import format_report
 from ..runtime import open_services
 from ..serve import StaticServer, make_server
@@ -50,7 +52,7 @@ def run_demo(folder: Path, *, port: int, serve: bool, echo: Callable[[str], None
                 echo(f"  {name:<12} {url}")
             echo("")
             config = load_config(config_path)
-            report, stories = _one_pass(config)
+            report, stories, digests = _one_pass(config)
             echo(format_report(report, config))
             echo("")
             for line in story_lines(stories):
@@ -59,7 +61,7 @@ def run_demo(folder: Path, *, port: int, serve: bool, echo: Callable[[str], None
                 echo(f"Database {config.database}; published files in {config.output_dir}")
                 return
             echo("Open:")
-            for label, url in _links(site, base_url):
+            for label, url in [*_links(site, base_url), *_digest_links(base_url, digests)]:
                 echo(f"  {label:<24} {url}")
             echo(f"Serving {config.output_dir} until Ctrl-C.")
             try:
@@ -81,14 +83,25 @@ def _bind(output: Path, port: int) -> StaticServer:
         ) from exc
 
 
-def _one_pass(config: Config) -> tuple[RunReport, list[StoredArticle]]:
-    """One pass over every source, and the stories it published (newest first)."""
+def _one_pass(config: Config) -> tuple[RunReport, list[StoredArticle], list[DigestReport]]:
+    """One pass over every source, the stories it published (newest first), and each
+    digest of the days the sample stories are dated (the pass made those of today's date)."""
 
-    async def go() -> tuple[RunReport, list[StoredArticle]]:
+    async def go() -> tuple[RunReport, list[StoredArticle], list[DigestReport]]:
         # workers=0: extract inline; starting a process pool costs more than it saves here.
         async with open_services(config, workers=0) as services:
             report = await run_pass(services)
-            return report, services.store.recent(Channel("all"), _SHOWN_STORIES)
+            sample_day = EXPECTED["original_published"]
+            digests = [
+                await make_digest(
+                    services,
+                    spec,
+                    sample_day.astimezone(ZoneInfo(spec.timezone)).date(),
+                    send=False,
+                )
+                for spec in config.digests
+            ]
+            return report, services.store.recent(Channel("all"), _SHOWN_STORIES), digests
 
     return asyncio.run(go())
 
@@ -115,6 +128,17 @@ def _links(site: SampleSite, base_url: str) -> list[tuple[str, str]]:
         ("the DoD original", site.url("dod", EXPECTED["original_path"])),
         ("its ad-laden copy", site.url("republisher", EXPECTED["copy_path"])),
     ]
+
+
+def _digest_links(base_url: str, digests: list[DigestReport]) -> list[tuple[str, str]]:
+    pages = [
+        (
+            f"digest {report.digest_id}",
+            f"{base_url}{digest_path(report.digest_id, report.first_day, 'html')}",
+        )
+        for report in digests
+    ]
+    return [*pages, ("every digest", f"{base_url}digests/")] if pages else []
 
 
 def prepare_folder(folder: Path) -> None:

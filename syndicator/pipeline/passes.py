@@ -17,6 +17,7 @@ from datetime import timedelta
 from ..health import due_at
 from ..logs import log_source_report
 from ..models import RunReport, Source, SourceReport
+from .digests import produce_due_digests
 from .health import record_run
 from .leasing import LeaseKeeper, keeping_leases, source_lease
 from .publishing import publish_site
@@ -39,7 +40,8 @@ async def run_pass(
     command: str = "run",
     grace: timedelta = STOP_GRACE,
 ) -> RunReport:
-    """Check the given (default: all enabled) sources concurrently, then publish.
+    """Check the given (default: all enabled) sources concurrently, then publish, then
+    issue the digests that are due (and send mail not yet delivered).
 
     `due_only` skips sources whose interval has not passed since their last check;
     `force` checks even sources backing off after errors. The report is stored.
@@ -84,11 +86,14 @@ async def run_pass(
                     raise error  # a StoreError: the pass itself cannot go on
             store.save_host_blocks(services.fetcher.blocked_until)
     published = () if interrupted else await publish_site(services, only_if_changed=True)
+    # Cron-only operators get digests too: those whose period has ended are issued here.
+    digests = () if interrupted else await produce_due_digests(services)
     report = RunReport(
         started,
         services.clock(),
         tuple(reports[s.id] for s in chosen if s.id in reports),
         published,
+        digests,
     )
     record_run(
         services, report, command=command, status="interrupted" if interrupted else "complete"

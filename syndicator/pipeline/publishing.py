@@ -7,6 +7,7 @@ import logging
 
 from .. import publish
 from ..models import Config
+from .digests import refresh_story_pages
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ async def publish_site(services: Services, *, only_if_changed: bool = False) -> 
     # memory stays at one channel's worth however many sources there are.
     limit = config.publish.items_per_feed
     files = publish.iter_outputs(config, lambda channel: services.store.recent(channel, limit))
-    changed = publish.write_outputs(services.target, files)
+    changed = publish.write_outputs(services.target, files) + refresh_story_pages(services)
     services.store.set_published_key(key)
     services.store.mark_published(services.clock())
     hub = config.site.websub_hub

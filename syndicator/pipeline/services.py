@@ -44,6 +44,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     executor: Executor | None = None  # None: CPU work runs inline, on the event loop
     hub_client: httpx.AsyncClient | None = None
+    smtp_password: str | None = None  # from the environment variable digest.email names
     rng: random.Random = field(default_factory=random.Random)
     owner: str = field(default_factory=lease_owner)  # whose leases these are
 

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..revision import revise
 from .curation import Curation
+from .digests import DigestArchive
 from .leases import Leasing
 from .linking import StoryLinking
 from .pruning import Pruning
@@ -73,7 +74,7 @@ class Saved:
     kept: str = ""
 
 
-class Store(Curation, StoryLinking, Leasing, Pruning, RunLog, Upkeep):
+class Store(Curation, StoryLinking, Leasing, Pruning, RunLog, Upkeep, DigestArchive):
     """Open with `Store.open(path)`; close when done (or use as a context manager)."""
 
     def __init__(self, db: Database) -> None:

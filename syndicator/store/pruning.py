@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 from .reading import Reading
 from .rows import to_text
 
-# Named parameters: :limit (publish.items_per_feed), :digest_start (first day of the
-# previous weekly digest period). Each mirrors the query that publishes the channel.
+# Named parameters: :limit (publish.items_per_feed), :digest_start (the earliest a digest
+# may still be issued or caught up for), :keep (a JSON list of article ids).
+# Each mirrors the query that publishes the channel.
 PROTECTED: Mapping[str, str] = {
     "newest stories of the combined feed": (
         "select representative_id from (select s.representative_id from stories s "
@@ -43,7 +44,7 @@ PROTECTED: Mapping[str, str] = {
         "join (select distinct m.story_id, j.value as tag from articles m, json_each(m.tags) j) t "
         "on t.story_id = s.id where a.hidden = 0) where n <= :limit"
     ),
-    "stories of the current and previous weekly digest": (
+    "stories a digest may still show": (
         "select representative_id from stories where date >= :digest_start"
     ),
     "pinned articles": "select id from articles where pinned_at is not null",

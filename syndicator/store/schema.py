@@ -268,3 +268,50 @@ def m007_curation(db: Database) -> None:
         end
         """
     )
+
+
+@MIGRATIONS()
+def m008_digests(db: Database) -> None:
+    """The digest archive (one row per digest and period), its mail deliveries and the
+    story pages it links: a digest is issued once, listed in the archive and feed, and
+    mailed once per recipient."""
+    db.table("digest_issues").create(
+        {
+            "digest_id": str,
+            "first_day": str,  # the period's first local day, YYYY-MM-DD
+            "kind": str,  # daily | weekly
+            "title": str,
+            "stories": int,
+            "start": str,
+            "end": str,
+            "feed_html": str,
+            "content_hash": str,
+            "built_at": str,
+            "changed_at": str,
+            "dispatched_at": str,  # null until issued on schedule (or sent by hand)
+        },
+        pk=("digest_id", "first_day"),
+    )
+    db.table("digest_deliveries").create(
+        {
+            "digest_id": str,
+            "first_day": str,
+            "recipient": str,
+            "status": str,  # pending | sending | sent | failed
+            "attempts": int,
+            "planned_at": str,
+            "last_attempt": str,
+            "last_error": str,
+            "sent_at": str,
+        },
+        pk=("digest_id", "first_day", "recipient"),
+        defaults={"attempts": 0},
+    )
+    db.table("digest_deliveries").create_index(["status", "planned_at"])
+    # Our copies of stories (articles/<story id>.html) that digests link to: kept in step
+    # with the story (an edit, a new copy elsewhere, a hide) when publishing runs.
+    db.table("story_pages").create(
+        {"story_id": str, "written_at": str, "withdrawn": int},
+        pk="story_id",
+        defaults={"withdrawn": 0},
+    )
