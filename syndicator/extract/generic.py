@@ -94,7 +94,8 @@ def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stri
             continue
         keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el, names)
         if keep_share is not None and stats[el].prose <= keep_share * total:
-            doomed.append(el)
+            if not _metered_text(el, names, stats[el]):
+                doomed.append(el)
     prompts = tuple(
         parent
         for el in doomed
@@ -131,6 +132,16 @@ def _forget(el: HtmlElement, stats: dict[HtmlElement, BlockStats]) -> None:
             inline = ancestor.tag in INLINE_TAGS
     for inside in el.iter():
         stats.pop(inside, None)
+
+
+def _metered_text(el: HtmlElement, names: str, held: BlockStats) -> bool:
+    """Story paragraphs a metered site marks `class="paywall"` and still sends in full:
+    prose with no subscription prompt in it is the article, not the wall."""
+    if not held.paragraphs or rules.PAYWALL_CLASS.search(names) is None:
+        return False
+    if held.noise >= held.prose or is_hidden(el):
+        return False
+    return rules.PAYWALL_TEXT.search(" ".join(el.text_content().split())) is None
 
 
 def _shows_prompt(el: HtmlElement, held: BlockStats) -> bool:
