@@ -25,12 +25,14 @@ from ..attribution import find_attribution
 from ..models import Article, Attribution, PageSignals, SiteRules
 from ..urls import absolutize, same_site, stable_id, strip_tracking
 from . import boilerplate
+from .chunks import gather_chunks
 from .dates import parse_date
 from .document import parse
 from .fields import clean_author, clean_authors, clean_title
 from .generic import choose_container, find_headline, strip_furniture
+from .infoblocks import read_info_blocks
 from .measure import BlockStats
-from .metadata import PageMeta, read_metadata
+from .metadata import BYLINE_TEXT, PageMeta, read_metadata
 from .prune import drop_empty, normalized_text, paragraphs_from_breaks, prune
 
 # Fewer characters than this in the body and we call the extraction partial.
@@ -94,6 +96,13 @@ def _extract(
     root = page.root
     page_url = clean.usable_url(url)
     meta = read_metadata(root, page_url)
+    for el in list(root.iter(*boilerplate.NEVER_CONTENT_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()  # scripts, styles, forms: read for metadata, never the article
+    info = read_info_blocks(root)
+    for block in info.elements:
+        if block.getparent() is not None:
+            block.drop_tree()  # metadata, now read: never article text
     canonical = _usable_canonical(meta.canonical_url, page_url)
     base_url = page_url or canonical or meta.og_url
     title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)
@@ -120,7 +129,9 @@ def _extract(
     content_html = _compact(clean.sanitize(lxml.html.tostring(body.element, encoding="unicode")))
     content_text = clean.html_to_text(body.element, skip=is_caption)
     images = _images(content_html)
-    published = meta.published or head.date
+    # A key/value block's "Date Posted" ranks below the page's machine-readable and
+    # marked-up dates, above a date line at the top of the body.
+    published = meta.published or info.published or head.date
     partial_reason = _partial_reason(content_text, page.problem, paywalled, meta)
     # A canonical on another site names the original, not this copy: taking it as the id
     # would let any page overwrite the article it claims to be.
@@ -172,9 +183,6 @@ def _usable_canonical(canonical: str | None, url: str | None) -> str | None:
 
 
 def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
-    for el in list(root.iter(*boilerplate.NEVER_CONTENT_TAGS)):
-        if el.getparent() is not None:
-            el.drop_tree()
     body = root.find("body")
     assert body is not None  # document.parse guarantees one
     note = ""
@@ -196,9 +204,9 @@ def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
     headline = find_headline(body, title)
     stripped = strip_furniture(root)
     choice = choose_container(body, headline, stripped)
-    return Body(
-        choice.element, f"generic:{choice.method}{note}", choice.stats, stripped.paywall_prompts
-    )
+    element = gather_chunks(choice.element, choice.stats)
+    method = f"generic:{choice.method}{'+chunks' if element is not choice.element else ''}{note}"
+    return Body(element, method, choice.stats, stripped.paywall_prompts)
 
 
 def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution | None:
@@ -275,7 +283,7 @@ def _trim_head(container: HtmlElement, title: str) -> HeadLines:
             if rest.startswith("by "):
                 byline = byline or text[len(title) :].strip()
             el.drop_tree()  # the headline, maybe with its byline or date on the next line
-        elif re.match(r"^by\s+\S", folded) and len(text) < 100:
+        elif BYLINE_TEXT.match(text) and len(text) < 100:
             byline = byline or text
             el.drop_tree()
         elif parse_date(text) is not None and not _SENTENCE_END.search(text) and _leaf_block(el):

@@ -166,6 +166,7 @@ BOILERPLATE_TEXT = re.compile(
         all\s+rights\s+reserved.{0,80}|
         (?:please\s+)?enable\s+javascript\b.{0,120}|
         loading\.*|
+        public\s+domain|news\s+info|download\s+(?:image|photo|video|audio|file)\s*:.{0,40}|
         (?:skip|jump)\s+to\s+(?:main\s+)?(?:content|navigation).{0,20}
     )$"""
 )

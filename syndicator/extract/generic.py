@@ -93,9 +93,12 @@ def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stri
         if el.tag in INLINE_TAGS and el.tag != "span":
             continue
         keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el, names)
-        if keep_share is not None and stats[el].prose <= keep_share * total:
-            if not _metered_text(el, names, stats[el]):
-                doomed.append(el)
+        if (
+            keep_share is not None
+            and stats[el].prose <= keep_share * total
+            and not _metered_text(el, names, stats[el])
+        ):
+            doomed.append(el)
     prompts = tuple(
         parent
         for el in doomed
