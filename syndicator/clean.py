@@ -2,8 +2,9 @@
 
 Pure functions over lxml elements and strings, run in this order by the extractor:
 
-1. `resolve_lazy_images`: lazy-loading placeholders (`data-src`, `data-lazy-src`,
-   `srcset`, `<picture>` sources) become a real `src`;
+1. `images_from_noscript` (on the whole page, before scripts and noscripts go) and
+   `resolve_lazy_images`: lazy-loading placeholders (`data-src`, `data-lazy-src`,
+   `srcset`, `data-srcset`, `<picture>` sources, `<noscript>` fallbacks) become a real `src`;
 2. `absolutize_links`: every `href`/`src` made absolute against the page URL, tracking
    query parameters dropped, script URLs removed;
 3. `remove_trackers`: tracking pixels and images/links on known tracker hosts;
@@ -152,6 +153,35 @@ def _real_image_src(img: HtmlElement) -> str | None:
             if found and not found.startswith("data:"):
                 return found
     return None
+
+
+def images_from_noscript(root: HtmlElement) -> None:
+    """Keep the real image of a `<noscript>` fallback before scripts' tags go (in place).
+
+    Lazy-loading themes write `<img src="placeholder.gif" data-src=…>` followed by
+    `<noscript><img src="real.jpg"></noscript>`, or only the placeholder and the
+    noscript. The placeholder that has no real source takes the noscript's; a noscript
+    image with no placeholder before it takes the noscript's place.
+    """
+    for noscript in list(root.iter("noscript")):
+        inner = [img for img in noscript.iter("img") if (img.get("src") or "").strip()]
+        if not inner or noscript.getparent() is None:
+            continue
+        before = noscript.getprevious()
+        placeholder = None
+        if before is not None and isinstance(before.tag, str):
+            placeholder = before if before.tag == "img" else next(before.iter("img"), None)
+        if placeholder is not None:
+            if _real_image_src(placeholder) is None and _is_placeholder(placeholder):
+                placeholder.set("src", inner[0].get("src", ""))
+            continue  # the lazy image stands for it; the noscript goes with the scripts
+        for img in inner:
+            noscript.addprevious(img)  # moves it (tail and all) out of the noscript
+
+
+def _is_placeholder(img: HtmlElement) -> bool:
+    src = (img.get("src") or "").strip()
+    return not src or _PLACEHOLDER_SRC.search(src) is not None
 
 
 def resolve_lazy_images(root: HtmlElement) -> None:

@@ -96,6 +96,7 @@ def _extract(
     root = page.root
     page_url = clean.usable_url(url)
     meta = read_metadata(root, page_url)
+    clean.images_from_noscript(root)
     for el in list(root.iter(*boilerplate.NEVER_CONTENT_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()  # scripts, styles, forms: read for metadata, never the article
