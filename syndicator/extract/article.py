@@ -24,7 +24,7 @@ from .. import clean
 from ..attribution import find_attribution
 from ..models import Article, Attribution, PageSignals, SiteRules
 from ..urls import absolutize, same_site, stable_id, strip_tracking
-from . import boilerplate
+from . import boilerplate, fallback
 from .chunks import gather_chunks
 from .dates import parse_date
 from .document import parse
@@ -57,6 +57,7 @@ class Body:
     stats: dict[HtmlElement, BlockStats] | None = None
     # Where subscription prompts stood before furniture stripping removed them.
     paywall_prompts: tuple[HtmlElement, ...] = ()
+    page_prose: int = 0
 
 
 def extract_article(
@@ -110,6 +111,7 @@ def _extract(
     body = _find_body(root, rules, title)
     pruned = prune(body.element, body.stats)
     paywalled = pruned.paywall or _near(body.paywall_prompts, body.element)
+    body = _second_look(html, body)
     paragraphs_from_breaks(body.element)
     head = _trim_head(body.element, title)
     clean.drop_unusable_links(body.element)
@@ -207,7 +209,19 @@ def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
     choice = choose_container(body, headline, stripped)
     element = gather_chunks(choice.element, choice.stats)
     method = f"generic:{choice.method}{'+chunks' if element is not choice.element else ''}{note}"
-    return Body(element, method, choice.stats, stripped.paywall_prompts)
+    return Body(element, method, choice.stats, stripped.paywall_prompts, stripped.page_prose)
+
+
+def _second_look(html: str | bytes, body: Body) -> Body:
+    """The safety net (see `fallback`): a looser pass when the first body is suspect."""
+    first = fallback.measure_text(body.element)
+    reason = fallback.suspect(first, body.page_prose)
+    if reason is None:
+        return body
+    loose = fallback.loose_body(html)
+    if loose is None or not fallback.prefer_loose(first, fallback.measure_text(loose)):
+        return body
+    return Body(loose, f"{body.method}+fallback:{reason}")
 
 
 def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution | None:
