@@ -313,6 +313,9 @@ TEXT_BLOCKS = frozenset(
     }
 )  # fmt: skip
 _PARAGRAPH, _LINE = "\x00", "\x01"
+# Inside a table cell or a list item, paragraphs and divs only wrap the item's text.
+_CELLS = frozenset({"td", "th", "li", "dd", "dt"})
+_WRAPPERS = frozenset({"p", "div"})
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u3000]+")
 
 
@@ -331,7 +334,7 @@ def html_to_text(
     else:
         root = html
     pieces: list[str] = []
-    pre_depth = 0
+    pre_depth = cell_depth = 0
     skipping: HtmlElement | None = None
     # iterwalk instead of recursion: hostile pages nest thousands of levels deep.
     for event, el in etree.iterwalk(root, events=("start", "end")):
@@ -346,7 +349,11 @@ def html_to_text(
             skipping = el
             continue
         if event == "start":
-            if tag in TEXT_BLOCKS:
+            if tag in _CELLS:
+                cell_depth += 1
+            if cell_depth and tag in _WRAPPERS:
+                pieces.append(" ")  # <td><p>…</p></td>, <li><p>…</p></li>: one line
+            elif tag in TEXT_BLOCKS:
                 pieces.append(_PARAGRAPH if tag not in ("li", "tr", "dd", "dt") else _LINE)
                 if tag == "li":
                     pieces.append("- ")
@@ -361,8 +368,12 @@ def html_to_text(
         else:
             if tag == "pre":
                 pre_depth -= 1
-            if tag in TEXT_BLOCKS:
+            if cell_depth and tag in _WRAPPERS:
+                pieces.append(" ")
+            elif tag in TEXT_BLOCKS:
                 pieces.append(_PARAGRAPH if tag not in ("li", "tr", "dd", "dt") else _LINE)
+            if tag in _CELLS:
+                cell_depth -= 1
             if el is not root and el.tail:
                 pieces.append(el.tail.replace("\n", _LINE) if pre_depth else el.tail)
     paragraphs = []

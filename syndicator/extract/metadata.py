@@ -67,6 +67,7 @@ _DATED = etree.XPath(
     namespaces={"re": "http://exslt.org/regular-expressions"},
 )
 DATE_TEXT_CHARS = 80
+PERMALINK_SIGNS = "¶§#⚓🔗 \n\t"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +193,8 @@ def read_metadata(root: HtmlElement, url: str | None, *, now: datetime | None = 
             break
     title_el = root.find(".//title")
     page_title = _text(title_el.text_content()) if title_el is not None else None
-    h1s = [_text(h.text_content()) for h in root.iter("h1")]
+    # Documentation generators end headings with a permalink sign ("Title¶").
+    h1s = [_text(h.text_content().rstrip(PERMALINK_SIGNS)) for h in root.iter("h1")]
     h1s = [h for h in h1s if h]
     authors = _names(ld.get("author")) or _names(ld.get("creator"))
     if not authors:
@@ -269,7 +271,7 @@ def _visible_date(root: HtmlElement, now: datetime | None) -> datetime | None:
     """`<time>` or `itemprop=datePublished`, else a short element whose class says it
     is the date ("article-date", "posted-on", "entry-date") and whose text is one."""
     for el in root.iter("time", "meta", "span", "div", "p"):
-        if el.tag == "time" or el.get("itemprop") == "datePublished":
+        if (el.tag == "time" or el.get("itemprop") == "datePublished") and not _in_furniture(el):
             value = el.get("datetime") or el.get("content") or el.text_content()
             found = parse_date(value, now=now)
             if found:
