@@ -48,7 +48,6 @@ MAX_BLOCK_CHARS = 1200
 BLOCK_TAGS = ("div", "dl", "ul", "table", "section", "aside", "p", "tbody")
 
 _KEY = re.compile(r"(?i)(?:^|\n|\s{2,}|\|)\s*([a-z][a-z ]{1,24}?)\s*:")
-_ANY_KEY = re.compile(r"\b(" + "|".join(sorted(INFO_KEYS, key=len, reverse=True)) + r")\s*:")
 _NUMERIC_DATE = re.compile(
     r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s*(?:,|at)?\s*(\d{1,2}):(\d{2}))?"
 )
@@ -86,7 +85,7 @@ def read_info_blocks(root: HtmlElement) -> InfoBlocks:
     text = scope.text_content().lower()
     if not any(key in text for key in BLOCK_KEYS):
         return InfoBlocks()  # most pages: a few substring searches and done
-    named = set(_ANY_KEY.findall(text))
+    named = _keys(_lines(scope))
     if len(named) < MIN_KEYS or not named & BLOCK_KEYS:
         return InfoBlocks()
     found: list[HtmlElement] = []
