@@ -46,6 +46,8 @@ CAPTION_MAX_CHARS = 600
 CREDIT_SIBLINGS = 3
 # Blocks at the top of a body this long or shorter may be the headline or byline again.
 HEAD_BLOCK_CHARS = 160
+# Wrappers (holding the head and the story) looked inside before giving up.
+HEAD_WRAPPERS = 8
 _HEAD_BLOCK_TAGS = ("h1", "h2", "h3", "p", "div", "span", "time", "header", "address", "li")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
@@ -276,7 +278,7 @@ def _trim_head(container: HtmlElement, title: str) -> HeadLines:
     """Drop the headline, byline and dateline repeated at the top of the body."""
     byline = dateline = None
     wanted_title = title.casefold()
-    seen = 0
+    seen = wrappers = 0
     for el in list(container.iter(*_HEAD_BLOCK_TAGS)):
         if el.getparent() is None or el is container:
             continue
@@ -284,7 +286,10 @@ def _trim_head(container: HtmlElement, title: str) -> HeadLines:
         if not text:
             continue
         if len(text) > HEAD_BLOCK_CHARS:
-            break
+            wrappers += 1
+            if _leaf_block(el) or wrappers > HEAD_WRAPPERS:
+                break  # the story's first paragraph: the head is behind us
+            continue  # a wrapper of the head and the story: look inside it
         seen += 1
         if seen > 6:
             break

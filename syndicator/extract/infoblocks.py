@@ -47,7 +47,9 @@ DATE_KEYS: tuple[tuple[str, str], ...] = (
 MAX_BLOCK_CHARS = 1200
 BLOCK_TAGS = ("div", "dl", "ul", "table", "section", "aside", "p", "tbody")
 
-_KEY = re.compile(r"(?i)(?:^|\n|\s{2,}|\|)\s*([a-z][a-z ]{1,24}?)\s*:")
+# A line (or a "|"- or wide-space-separated cell) that starts with a key and a colon.
+_CELL_SPLIT = re.compile(r"\n|\||\s{3,}")
+_KEY = re.compile(r"([a-z][a-z ]{1,24}?)\s*:")
 _NUMERIC_DATE = re.compile(
     r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s*(?:,|at)?\s*(\d{1,2}):(\d{2}))?"
 )
@@ -75,7 +77,12 @@ def _lines(el: HtmlElement) -> str:
 
 
 def _keys(text: str) -> set[str]:
-    return {m.group(1).strip().lower() for m in _KEY.finditer(text)} & INFO_KEYS
+    found = set()
+    for cell in _CELL_SPLIT.split(text.lower()):
+        match = _KEY.match(cell.strip())
+        if match:
+            found.add(match.group(1).strip())
+    return found & INFO_KEYS
 
 
 def read_info_blocks(root: HtmlElement) -> InfoBlocks:
@@ -83,7 +90,7 @@ def read_info_blocks(root: HtmlElement) -> InfoBlocks:
     body = root.find("body")
     scope = body if body is not None else root
     text = scope.text_content().lower()
-    if not any(key in text for key in BLOCK_KEYS):
+    if not any(f"{key}:" in text for key in BLOCK_KEYS):
         return InfoBlocks()  # most pages: a few substring searches and done
     named = _keys(_lines(scope))
     if len(named) < MIN_KEYS or not named & BLOCK_KEYS:
