@@ -2,9 +2,8 @@
 
 Pure functions over lxml elements and strings, run in this order by the extractor:
 
-1. `images_from_noscript` (on the whole page, before scripts and noscripts go) and
-   `resolve_lazy_images`: lazy-loading placeholders (`data-src`, `data-lazy-src`,
-   `srcset`, `data-srcset`, `<picture>` sources, `<noscript>` fallbacks) become a real `src`;
+1. `images_from_noscript` (whole page, first) and `resolve_lazy_images`: lazy images
+   (`data-src`, `data-lazy-src`, `srcset`, `data-srcset`, `<picture>`, `<noscript>`) get a `src`;
 2. `absolutize_links`: every `href`/`src` made absolute against the page URL, tracking
    query parameters dropped, script URLs removed;
 3. `remove_trackers`: tracking pixels and images/links on known tracker hosts;

@@ -168,6 +168,7 @@ BOILERPLATE_TEXT = re.compile(
         (?:please\s+)?enable\s+javascript\b.{0,120}|
         loading\.*|
         [¶§#⚓🔗]|  # a heading's permalink anchor
+        .{0,120}\bctrl\s*\+\s*enter\b.{0,160}|  # "found a typo? select it and press Ctrl+Enter"
         public\s+domain|news\s+info|download\s+(?:image|photo|video|audio|file)\s*:.{0,40}|
         (?:skip|jump)\s+to\s+(?:main\s+)?(?:content|navigation).{0,20}
     )$"""
