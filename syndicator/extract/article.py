@@ -27,10 +27,9 @@ from ..urls import absolutize, same_site, stable_id, strip_tracking
 from . import boilerplate, fallback
 from .chunks import gather_chunks
 from .dates import parse_date
-from .document import parse
+from .document import parse, prepare
 from .fields import clean_author, clean_authors, clean_title
 from .generic import choose_container, find_headline, strip_furniture
-from .infoblocks import read_info_blocks
 from .measure import BlockStats
 from .metadata import BYLINE_TEXT, PageMeta, read_metadata
 from .prune import drop_empty, normalized_text, paragraphs_from_breaks, prune
@@ -98,15 +97,8 @@ def _extract(
     page = parse(html)
     root = page.root
     page_url = clean.usable_url(url)
-    meta = read_metadata(root, page_url)
-    clean.images_from_noscript(root)
-    for el in list(root.iter(*boilerplate.NEVER_CONTENT_TAGS)):
-        if el.getparent() is not None:
-            el.drop_tree()  # scripts, styles, forms: read for metadata, never the article
-    info = read_info_blocks(root)
-    for block in info.elements:
-        if block.getparent() is not None:
-            block.drop_tree()  # metadata, now read: never article text
+    meta = read_metadata(root, page_url)  # JSON-LD scripts and all, before `prepare`
+    info = prepare(root)
     canonical = _usable_canonical(meta.canonical_url, page_url)
     base_url = page_url or canonical or meta.og_url
     title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)

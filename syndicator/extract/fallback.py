@@ -23,11 +23,9 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from ..clean import images_from_noscript
 from . import boilerplate as rules
-from .document import parse
+from .document import drop, parse, prepare
 from .generic import choose_container, is_hidden
-from .infoblocks import read_info_blocks
 from .prune import normalized_text, prune
 
 # The first body is suspect when it is this short (characters) and below this share
@@ -76,16 +74,9 @@ def suspect(first: Measure, page_prose: int) -> str | None:
 def loose_body(html: str | bytes) -> HtmlElement | None:
     """The density winner of a fresh parse, stripped of sure furniture only, pruned."""
     root = parse(html).root
-    images_from_noscript(root)
-    for el in list(root.iter(*rules.NEVER_CONTENT_TAGS, *rules.STRONG_FURNITURE_TAGS)):
-        if el.getparent() is not None:
-            el.drop_tree()
-    for el in list(root.iter()):
-        if isinstance(el.tag, str) and el.getparent() is not None and is_hidden(el):
-            el.drop_tree()
-    for block in read_info_blocks(root).elements:
-        if block.getparent() is not None:
-            block.drop_tree()
+    prepare(root)
+    drop(root.iter(*rules.STRONG_FURNITURE_TAGS))
+    drop(el for el in root.iter() if isinstance(el.tag, str) and is_hidden(el))
     body = root.find("body")
     if body is None:
         return None
