@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 from collections.abc import Callable
@@ -67,8 +68,8 @@ class Artifact:
 
     def _download(self, folder: Path) -> Path:
         if self.registry == "pypi":
-            command = ["pip", "download", "--no-deps", "--no-binary", ":all:", "--dest"]
-            command += [str(folder), f"{self.name}=={self.version}"]
+            command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary"]
+            command += [":all:", "--dest", str(folder), f"{self.name}=={self.version}"]
         else:
             command = [
                 "npm",
