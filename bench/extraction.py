@@ -1,13 +1,16 @@
-"""Score `extract_article` and the two baselines on the labelled extraction corpus.
+"""Score `extract_article` and two field libraries on every labelled page set.
 
-    python bench/extraction.py                      # the table: P, R, F1, failures, ms/doc
+    python bench/extraction.py                  # every set: P, R, F1, failures, empties, ms/doc
+    python bench/extraction.py --set dev --worst 10        # the lowest-F1 dev pages
     python bench/extraction.py --only syndicator --json-dir /tmp/x   # per-page scores
-    python bench/extraction.py --worst 10           # the lowest-F1 pages of each extractor
+    python bench/extraction.py --show-holdout   # also name the holdout's failing pages
 
-The corpus and the scorer live outside the project in ``../shared/bench`` (relative to
-the repository root); the scorer's docstring defines the metric. Every extractor runs
-in this one process on the same decoded pages, one after another, so the ms/doc
-figures are comparable with each other (not with figures from another machine).
+The sets are described in `extraction_sets.py`: the 181 tuning pages in
+``../shared/bench`` and two external sets fetched once from the package registries
+into ``~/.cache/syndicator-bench``. The scorer (``../shared/bench/extract_eval.py``)
+defines the metric. Every extractor runs in this one process on the same decoded
+pages, interleaved page by page, so the ms/doc figures of one run are comparable with
+each other (not with figures from another machine or another run).
 """
 
 from __future__ import annotations
@@ -19,9 +22,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_BENCH = REPO_ROOT.parent / "shared" / "bench"
+# ../shared/bench beside the checkout (or beside a folder of worktrees holding it).
+SHARED_BENCH = next(
+    (up / "shared" / "bench" for up in REPO_ROOT.parents if (up / "shared" / "bench").is_dir()),
+    REPO_ROOT.parent / "shared" / "bench",
+)
+FAIL_BELOW = 0.5
 
 Extractor = Callable[[str, str | None], str]
 
@@ -64,66 +73,96 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=SHARED_BENCH / "extraction")
-    parser.add_argument("--scorer", type=Path, default=SHARED_BENCH / "extract_eval.py")
-    parser.add_argument(
-        "--only",
-        action="append",
-        choices=[name.split()[0] for name in EXTRACTORS],
-        help="run only this extractor (repeatable)",
-    )
-    parser.add_argument("--page", action="append", help="only this page id (repeatable)")
-    parser.add_argument("--json-dir", type=Path, help="write each extractor's per-page scores here")
-    parser.add_argument("--worst", type=int, default=0, help="print the N lowest-F1 pages of each")
-    args = parser.parse_args(argv)
+def short(name: str) -> str:
+    return name.split()[0]
 
-    scorer = load_scorer(args.scorer)
-    docs = scorer.load_scrapinghub(args.data)
-    if args.page:
-        docs = [doc for doc in docs if doc.id in set(args.page)]
-    chosen = {
-        name: func
-        for name, func in EXTRACTORS.items()
-        if not args.only or name.split()[0] in args.only
-    }
+
+def run_set(scorer: ModuleType, docs: list[Any], chosen: dict[str, Extractor]) -> dict[str, Any]:
+    """Each extractor's report on `docs`, the extractors interleaved page by page so a
+    busy moment on the machine costs every one of them alike."""
     for func in chosen.values():
         scorer.run_module(func, docs[0])  # warm-up: imports and lazy tables
-    # Interleaved page by page, so a busy moment on the machine costs every extractor
-    # alike and the ms/doc column stays comparable within one run.
     results: dict[str, dict[str, object]] = {name: {} for name in chosen}
     for doc in docs:
         for name, func in chosen.items():
             results[name][doc.id] = scorer.run_module(func, doc)
-    rows = []
-    for name in chosen:
-        report = scorer.evaluate(docs, results[name], 0.5)
-        report["extractor"] = name
-        summary = report["summary"]
-        rows.append((name, summary))
-        if args.json_dir:
-            args.json_dir.mkdir(parents=True, exist_ok=True)
-            out = args.json_dir / f"{name.split()[0]}.json"
-            out.write_text(json.dumps(report, indent=1), encoding="utf-8")
-        if args.worst:
-            worst = sorted(report["docs"], key=lambda row: row["F1"])[: args.worst]
-            for row in worst:
-                print(
-                    f"  {name.split()[0]:<12} F1={row['F1']:.3f} P={row['P']:.3f} "
-                    f"R={row['R']:.3f} {row['id'][:16]} {row['url']}"
-                )
-    print(f"\n{len(docs)} pages of {args.data}\n")
-    print("| extractor | P | R | F1 | fail | ms/doc |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for name, s in rows:
+    return {name: scorer.evaluate(docs, results[name], FAIL_BELOW) for name in chosen}
+
+
+def print_table(title: str, reports: dict[str, Any]) -> None:
+    print(f"\n{title}\n")
+    print("| extractor | P | R | F1 | fail | empty | ms/doc |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name, report in reports.items():
+        s = report["summary"]
         print(
             f"| {name} | {s['P']:.3f} | {s['R']:.3f} | {s['F1']:.3f} | {s['fail']} "
-            f"| {s['ms_per_doc']:.1f} |"
+            f"| {s['empty']} | {s['ms_per_doc']:.1f} |"
         )
+
+
+def print_pages(name: str, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        print(
+            f"  {short(name):<12} F1={row['F1']:.3f} P={row['P']:.3f} R={row['R']:.3f} "
+            f"tokens={row['pred_tokens']}/{row['true_tokens']} {row['id'][:24]} {row['url'] or ''}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    from extraction_sets import CACHE, page_sets
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=SHARED_BENCH / "extraction")
+    parser.add_argument("--scorer", type=Path, default=SHARED_BENCH / "extract_eval.py")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where external sets are kept")
+    sets = page_sets(SHARED_BENCH)
+    parser.add_argument("--set", action="append", choices=list(sets), help="only this set")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=[short(n) for n in EXTRACTORS],
+        help="only this extractor",
+    )
+    parser.add_argument("--page", action="append", help="only this page id (repeatable)")
+    parser.add_argument("--json-dir", type=Path, help="write per-page scores here")
+    parser.add_argument("--worst", type=int, default=0, help="print the N lowest-F1 pages")
+    parser.add_argument(
+        "--show-holdout", action="store_true", help="name holdout pages too (after freezing)"
+    )
+    args = parser.parse_args(argv)
+
+    scorer = load_scorer(args.scorer)
+    chosen = {n: f for n, f in EXTRACTORS.items() if not args.only or short(n) in args.only}
+    for page_set in page_sets(args.data, args.cache).values():
+        if args.set and page_set.name not in args.set:
+            continue
+        docs = page_set.load(scorer)
+        if args.page:
+            docs = [doc for doc in docs if doc.id in set(args.page)]
+        if not docs:
+            continue
+        reports = run_set(scorer, docs, chosen)
+        kind = "holdout, scored only" if page_set.holdout else "looked at"
+        print_table(
+            f"## {page_set.name}: {len(docs)} pages ({kind}) — {page_set.origin}; "
+            f"labels: {page_set.labels}",
+            reports,
+        )
+        named = not page_set.holdout or args.show_holdout
+        for name, report in reports.items():
+            rows = sorted(report["docs"], key=lambda row: row["F1"])
+            if named:
+                failing = [row for row in rows if row["F1"] < FAIL_BELOW]
+                print_pages(name, failing if not args.worst else rows[: args.worst])
+            if args.json_dir:
+                args.json_dir.mkdir(parents=True, exist_ok=True)
+                out = args.json_dir / f"{page_set.name}-{short(name)}.json"
+                out.write_text(json.dumps(report | {"extractor": name}, indent=1), "utf-8")
     return 0
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO_ROOT))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     raise SystemExit(main())

@@ -2,8 +2,8 @@
 
 Pure functions over lxml elements and strings, run in this order by the extractor:
 
-1. `resolve_lazy_images`: lazy-loading placeholders (`data-src`, `data-lazy-src`,
-   `srcset`, `<picture>` sources) become a real `src`;
+1. `images_from_noscript` (whole page, first) and `resolve_lazy_images`: lazy images
+   (`data-src`, `data-lazy-src`, `srcset`, `data-srcset`, `<picture>`, `<noscript>`) get a `src`;
 2. `absolutize_links`: every `href`/`src` made absolute against the page URL, tracking
    query parameters dropped, script URLs removed;
 3. `remove_trackers`: tracking pixels and images/links on known tracker hosts;
@@ -154,6 +154,35 @@ def _real_image_src(img: HtmlElement) -> str | None:
     return None
 
 
+def images_from_noscript(root: HtmlElement) -> None:
+    """Keep the real image of a `<noscript>` fallback before scripts' tags go (in place).
+
+    Lazy-loading themes write `<img src="placeholder.gif" data-src=…>` followed by
+    `<noscript><img src="real.jpg"></noscript>`, or only the placeholder and the
+    noscript. The placeholder that has no real source takes the noscript's; a noscript
+    image with no placeholder before it takes the noscript's place.
+    """
+    for noscript in list(root.iter("noscript")):
+        inner = [img for img in noscript.iter("img") if (img.get("src") or "").strip()]
+        if not inner or noscript.getparent() is None:
+            continue
+        before = noscript.getprevious()
+        placeholder = None
+        if before is not None and isinstance(before.tag, str):
+            placeholder = before if before.tag == "img" else next(before.iter("img"), None)
+        if placeholder is not None:
+            if _real_image_src(placeholder) is None and _is_placeholder(placeholder):
+                placeholder.set("src", inner[0].get("src", ""))
+            continue  # the lazy image stands for it; the noscript goes with the scripts
+        for img in inner:
+            noscript.addprevious(img)  # moves it (tail and all) out of the noscript
+
+
+def _is_placeholder(img: HtmlElement) -> bool:
+    src = (img.get("src") or "").strip()
+    return not src or _PLACEHOLDER_SRC.search(src) is not None
+
+
 def resolve_lazy_images(root: HtmlElement) -> None:
     """Give every image its real `src` (in place); images with none at all are removed."""
     for img in list(root.iter("img")):
@@ -283,6 +312,9 @@ TEXT_BLOCKS = frozenset(
     }
 )  # fmt: skip
 _PARAGRAPH, _LINE = "\x00", "\x01"
+# Inside a table cell or a list item, paragraphs and divs only wrap the item's text.
+_CELLS = frozenset({"td", "th", "li", "dd", "dt"})
+_WRAPPERS = frozenset({"p", "div"})
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u3000]+")
 
 
@@ -301,7 +333,7 @@ def html_to_text(
     else:
         root = html
     pieces: list[str] = []
-    pre_depth = 0
+    pre_depth = cell_depth = 0
     skipping: HtmlElement | None = None
     # iterwalk instead of recursion: hostile pages nest thousands of levels deep.
     for event, el in etree.iterwalk(root, events=("start", "end")):
@@ -316,7 +348,11 @@ def html_to_text(
             skipping = el
             continue
         if event == "start":
-            if tag in TEXT_BLOCKS:
+            if tag in _CELLS:
+                cell_depth += 1
+            if cell_depth and tag in _WRAPPERS:
+                pieces.append(" ")  # <td><p>…</p></td>, <li><p>…</p></li>: one line
+            elif tag in TEXT_BLOCKS:
                 pieces.append(_PARAGRAPH if tag not in ("li", "tr", "dd", "dt") else _LINE)
                 if tag == "li":
                     pieces.append("- ")
@@ -331,8 +367,12 @@ def html_to_text(
         else:
             if tag == "pre":
                 pre_depth -= 1
-            if tag in TEXT_BLOCKS:
+            if cell_depth and tag in _WRAPPERS:
+                pieces.append(" ")
+            elif tag in TEXT_BLOCKS:
                 pieces.append(_PARAGRAPH if tag not in ("li", "tr", "dd", "dt") else _LINE)
+            if tag in _CELLS:
+                cell_depth -= 1
             if el is not root and el.tail:
                 pieces.append(el.tail.replace("\n", _LINE) if pre_depth else el.tail)
     paragraphs = []

@@ -24,13 +24,14 @@ from .. import clean
 from ..attribution import find_attribution
 from ..models import Article, Attribution, PageSignals, SiteRules
 from ..urls import absolutize, same_site, stable_id, strip_tracking
-from . import boilerplate
+from . import boilerplate, fallback
+from .chunks import gather_chunks
 from .dates import parse_date
-from .document import parse
+from .document import parse, prepare
 from .fields import clean_author, clean_authors, clean_title
 from .generic import choose_container, find_headline, strip_furniture
 from .measure import BlockStats
-from .metadata import PageMeta, read_metadata
+from .metadata import BYLINE_TEXT, PageMeta, read_metadata
 from .prune import drop_empty, normalized_text, paragraphs_from_breaks, prune
 
 # Fewer characters than this in the body and we call the extraction partial.
@@ -44,6 +45,8 @@ CAPTION_MAX_CHARS = 600
 CREDIT_SIBLINGS = 3
 # Blocks at the top of a body this long or shorter may be the headline or byline again.
 HEAD_BLOCK_CHARS = 160
+# Wrappers (holding the head and the story) looked inside before giving up.
+HEAD_WRAPPERS = 8
 _HEAD_BLOCK_TAGS = ("h1", "h2", "h3", "p", "div", "span", "time", "header", "address", "li")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
@@ -55,6 +58,7 @@ class Body:
     stats: dict[HtmlElement, BlockStats] | None = None
     # Where subscription prompts stood before furniture stripping removed them.
     paywall_prompts: tuple[HtmlElement, ...] = ()
+    page_prose: int = 0
 
 
 def extract_article(
@@ -93,13 +97,15 @@ def _extract(
     page = parse(html)
     root = page.root
     page_url = clean.usable_url(url)
-    meta = read_metadata(root, page_url)
+    meta = read_metadata(root, page_url)  # JSON-LD scripts and all, before `prepare`
+    info = prepare(root)
     canonical = _usable_canonical(meta.canonical_url, page_url)
     base_url = page_url or canonical or meta.og_url
     title = clean_title(meta.title, site_name=meta.site_name, url=base_url, h1=meta.h1)
     body = _find_body(root, rules, title)
     pruned = prune(body.element, body.stats)
     paywalled = pruned.paywall or _near(body.paywall_prompts, body.element)
+    body = _second_look(html, body)
     paragraphs_from_breaks(body.element)
     head = _trim_head(body.element, title)
     clean.drop_unusable_links(body.element)
@@ -120,7 +126,9 @@ def _extract(
     content_html = _compact(clean.sanitize(lxml.html.tostring(body.element, encoding="unicode")))
     content_text = clean.html_to_text(body.element, skip=is_caption)
     images = _images(content_html)
-    published = meta.published or head.date
+    # A key/value block's "Date Posted" ranks below the page's machine-readable and
+    # marked-up dates, above a date line at the top of the body.
+    published = meta.published or info.published or head.date
     partial_reason = _partial_reason(content_text, page.problem, paywalled, meta)
     # A canonical on another site names the original, not this copy: taking it as the id
     # would let any page overwrite the article it claims to be.
@@ -172,9 +180,6 @@ def _usable_canonical(canonical: str | None, url: str | None) -> str | None:
 
 
 def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
-    for el in list(root.iter(*boilerplate.NEVER_CONTENT_TAGS)):
-        if el.getparent() is not None:
-            el.drop_tree()
     body = root.find("body")
     assert body is not None  # document.parse guarantees one
     note = ""
@@ -196,9 +201,21 @@ def _find_body(root: HtmlElement, rules: SiteRules | None, title: str) -> Body:
     headline = find_headline(body, title)
     stripped = strip_furniture(root)
     choice = choose_container(body, headline, stripped)
-    return Body(
-        choice.element, f"generic:{choice.method}{note}", choice.stats, stripped.paywall_prompts
-    )
+    element = gather_chunks(choice.element, choice.stats)
+    method = f"generic:{choice.method}{'+chunks' if element is not choice.element else ''}{note}"
+    return Body(element, method, choice.stats, stripped.paywall_prompts, stripped.page_prose)
+
+
+def _second_look(html: str | bytes, body: Body) -> Body:
+    """The safety net (see `fallback`): a looser pass when the first body is suspect."""
+    first = fallback.measure_text(body.element)
+    reason = fallback.suspect(first, body.page_prose)
+    if reason is None:
+        return body
+    loose = fallback.loose_body(html)
+    if loose is None or not fallback.prefer_loose(first, fallback.measure_text(loose)):
+        return body
+    return Body(loose, f"{body.method}+fallback:{reason}")
 
 
 def _credit_after(container: HtmlElement, signals: PageSignals) -> Attribution | None:
@@ -253,7 +270,7 @@ def _trim_head(container: HtmlElement, title: str) -> HeadLines:
     """Drop the headline, byline and dateline repeated at the top of the body."""
     byline = dateline = None
     wanted_title = title.casefold()
-    seen = 0
+    seen = wrappers = 0
     for el in list(container.iter(*_HEAD_BLOCK_TAGS)):
         if el.getparent() is None or el is container:
             continue
@@ -261,7 +278,10 @@ def _trim_head(container: HtmlElement, title: str) -> HeadLines:
         if not text:
             continue
         if len(text) > HEAD_BLOCK_CHARS:
-            break
+            wrappers += 1
+            if _leaf_block(el) or wrappers > HEAD_WRAPPERS:
+                break  # the story's first paragraph: the head is behind us
+            continue  # a wrapper of the head and the story: look inside it
         seen += 1
         if seen > 6:
             break
@@ -275,7 +295,7 @@ def _trim_head(container: HtmlElement, title: str) -> HeadLines:
             if rest.startswith("by "):
                 byline = byline or text[len(title) :].strip()
             el.drop_tree()  # the headline, maybe with its byline or date on the next line
-        elif re.match(r"^by\s+\S", folded) and len(text) < 100:
+        elif BYLINE_TEXT.match(text) and len(text) < 100:
             byline = byline or text
             el.drop_tree()
         elif parse_date(text) is not None and not _SENTENCE_END.search(text) and _leaf_block(el):

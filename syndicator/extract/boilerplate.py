@@ -50,6 +50,7 @@ STRONG_BOILERPLATE_CLASS = _class_words(
     r"visually[-_]?hidden|sr[-_]?only|screen[-_]?reader\w*|skip|jump[-_]?link",
     r"inline[-_]?(?:promo|related|ad)|rss|login|byline|dateline|timestamp",
     r"kicker|eyebrow|overline|rubric",
+    r"edit[-_]?section|edit[-_]?link",  # a wiki's "[edit]" beside every heading
 )
 # Class/id words of things that are usually not the article (sidebars, widgets, popups).
 WEAK_BOILERPLATE_CLASS = _class_words(
@@ -166,6 +167,9 @@ BOILERPLATE_TEXT = re.compile(
         all\s+rights\s+reserved.{0,80}|
         (?:please\s+)?enable\s+javascript\b.{0,120}|
         loading\.*|
+        [¶§#⚓🔗]|  # a heading's permalink anchor
+        .{0,120}\bctrl\s*\+\s*enter\b.{0,160}|  # "found a typo? select it and press Ctrl+Enter"
+        public\s+domain|news\s+info|download\s+(?:image|photo|video|audio|file)\s*:.{0,40}|
         (?:skip|jump)\s+to\s+(?:main\s+)?(?:content|navigation).{0,20}
     )$"""
 )

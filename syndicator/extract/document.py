@@ -7,13 +7,17 @@ and `ParsedPage.problem` says what was wrong (like feedparser's `bozo`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .. import clean
 from ..charset import detect_encoding
+from .boilerplate import NEVER_CONTENT_TAGS
+from .infoblocks import InfoBlocks, read_info_blocks
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Characters lxml refuses in text (controls, lone surrogates); NUL also truncates.
@@ -60,3 +64,23 @@ def parse(html: str | bytes) -> ParsedPage:
 
 def _empty() -> HtmlElement:
     return lxml.html.document_fromstring("<html><head></head><body></body></html>")
+
+
+def drop(elements: Iterable[HtmlElement]) -> None:
+    """Remove each element with its content (tails kept); already-removed ones are skipped."""
+    for el in list(elements):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def prepare(root: HtmlElement) -> InfoBlocks:
+    """Reduce a parsed page to what a reader sees, in place, after metadata is read.
+
+    `<noscript>` images are rescued, then scripts, styles, forms and the like go, then
+    key/value metadata blocks are read (their posted date is returned) and removed.
+    """
+    clean.images_from_noscript(root)
+    drop(root.iter(*NEVER_CONTENT_TAGS))
+    info = read_info_blocks(root)
+    drop(info.elements)
+    return info

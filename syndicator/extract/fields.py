@@ -13,6 +13,7 @@ from ..urls import registered_host
 # Separators between a headline and the site name in <title>/og:title.
 _STRONG_SEPARATORS = (" | ", " || ", " :: ", " » ", " // ", " · ", " > ")
 _WEAK_SEPARATORS = (" - ", " – ", " — ", ": ")
+_ALL_SEPARATORS = (*_STRONG_SEPARATORS, " - ", " – ", " — ")  # not ": ", which starts a subtitle
 # A trailing segment this short (words) after a strong separator is the site name.
 SITE_SUFFIX_MAX_WORDS = 5
 
@@ -51,6 +52,8 @@ def clean_title(title: str | None, *, site_name: str | None, url: str | None,
     title = " ".join(title.split())
     if h1 and h1 != title and h1 in title and len(h1) >= 0.4 * len(title):
         return h1  # the page's own heading is the headline; the rest is decoration
+    if h1 and title.startswith(h1 + " ") and title[len(h1) :].startswith(_ALL_SEPARATORS):
+        return h1  # "Heading — Product 4.2 documentation": what follows is the site
     site_words = {" ".join(name.lower().split()) for name in (site_name, _host_label(url)) if name}
     # Peel decorations one at a time: "Title | Article | The United States Army".
     for _ in range(3):

@@ -68,6 +68,7 @@ class Stripped:
     stats: dict[HtmlElement, BlockStats]
     paywall_prompts: tuple[HtmlElement, ...] = ()
     semantic: tuple[tuple[str, HtmlElement], ...] = ()
+    page_prose: int = 0  # prose of the whole page before anything was removed
 
 
 def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stripped:
@@ -93,7 +94,11 @@ def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stri
         if el.tag in INLINE_TAGS and el.tag != "span":
             continue
         keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el, names)
-        if keep_share is not None and stats[el].prose <= keep_share * total:
+        if (
+            keep_share is not None
+            and stats[el].prose <= keep_share * total
+            and not _metered_text(el, names, stats[el])
+        ):
             doomed.append(el)
     prompts = tuple(
         parent
@@ -109,7 +114,7 @@ def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stri
         removed.add(el)
         _forget(el, stats)
         _drop(el)
-    return Stripped(stats, prompts, tuple(semantic))
+    return Stripped(stats, prompts, tuple(semantic), total)
 
 
 def _forget(el: HtmlElement, stats: dict[HtmlElement, BlockStats]) -> None:
@@ -131,6 +136,16 @@ def _forget(el: HtmlElement, stats: dict[HtmlElement, BlockStats]) -> None:
             inline = ancestor.tag in INLINE_TAGS
     for inside in el.iter():
         stats.pop(inside, None)
+
+
+def _metered_text(el: HtmlElement, names: str, held: BlockStats) -> bool:
+    """Story paragraphs a metered site marks `class="paywall"` and still sends in full:
+    prose with no subscription prompt in it is the article, not the wall."""
+    if not held.paragraphs or rules.PAYWALL_CLASS.search(names) is None:
+        return False
+    if held.noise >= held.prose or is_hidden(el):
+        return False
+    return rules.PAYWALL_TEXT.search(" ".join(el.text_content().split())) is None
 
 
 def _shows_prompt(el: HtmlElement, held: BlockStats) -> bool:
@@ -217,13 +232,16 @@ def choose_container(
     body: HtmlElement,
     headline: list[HtmlElement] | None = None,
     stripped: Stripped | None = None,
+    *,
+    refine: bool = True,
 ) -> Choice:
     """The element holding the article: density winner, narrowed to the headline's
     container when the winner also holds other stories, refined by semantic markup.
 
     `headline` is `find_headline`'s answer from before furniture was stripped; the
     first of its elements still in the page anchors the search. `stripped` is what
-    `strip_furniture` measured and noticed, when the caller has it.
+    `strip_furniture` measured and noticed, when the caller has it. `refine=False`
+    returns the density winner as it is (the safety net's looser pass).
     """
     stats = stripped.stats if stripped is not None else measure(body)
     if stripped is not None:
@@ -241,6 +259,8 @@ def choose_container(
         if element_stats.score > best_score:
             best, best_score = el, element_stats.score
     winner = Choice(best, "density", stats[best].prose, stats)
+    if not refine:
+        return winner
     anchored = _anchored(headline or [], stats, winner)
     if anchored is not None:
         winner = Choice(anchored, "headline", stats[anchored].prose, stats)

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from ..urls import absolutize
+from .boilerplate import class_kind
 from .dates import parse_date
 
 ARTICLE_TYPES = frozenset(
@@ -52,6 +54,20 @@ META_LANGUAGE = ("content-language", "og:locale", "dc.language", "language")
 BYLINE_CLASS = re.compile(
     r"(?i)(?<![a-z])(?:byline|author|writer|contributor)(?:[-_]?name)?(?![a-z])"
 )
+# Visible bylines by their wording ("By Jane Doe, DOD News", "Story by Sgt. Maria Delgado").
+BYLINE_TEXT = re.compile(
+    r"(?:(?:story|written|words|reporting|posted|text)\s+)?by[:\s]+[A-ZÀ-Þ]", re.IGNORECASE
+)
+# Elements whose class or id says they hold the date; their text is read when nothing
+# machine-readable states one.
+_DATED = etree.XPath(
+    ".//*[@class or @id][re:test(concat(@class, ' ', @id), "
+    "'(^|[^a-z])(date|dateline|pubdate|published|posted-on|post-date|entry-date|timestamp)"
+    "([^a-z]|$)', 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+DATE_TEXT_CHARS = 80
+PERMALINK_SIGNS = "¶§#⚓🔗 \n\t"
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +193,8 @@ def read_metadata(root: HtmlElement, url: str | None, *, now: datetime | None = 
             break
     title_el = root.find(".//title")
     page_title = _text(title_el.text_content()) if title_el is not None else None
-    h1s = [_text(h.text_content()) for h in root.iter("h1")]
+    # Documentation generators end headings with a permalink sign ("Title¶").
+    h1s = [_text(h.text_content().rstrip(PERMALINK_SIGNS)) for h in root.iter("h1")]
     h1s = [h for h in h1s if h]
     authors = _names(ld.get("author")) or _names(ld.get("creator"))
     if not authors:
@@ -216,26 +233,54 @@ def read_metadata(root: HtmlElement, url: str | None, *, now: datetime | None = 
 
 
 def _visible_byline(root: HtmlElement) -> str | None:
+    """The first byline a reader sees: by class (`byline`, WordPress `author vcard`,
+    `itemprop=author`), else a short line that reads "By …" / "Story by …"."""
     body = root.find("body")
-    for el in (body if body is not None else root).iter():
+    scope = body if body is not None else root
+    for el in scope.iter():
         if not isinstance(el.tag, str):
             continue
         if (
             el.get("itemprop") == "author"
             or el.get("rel") == "author"
             or BYLINE_CLASS.search(el.get("class") or "")
-        ):
+        ) and not _in_furniture(el):
             text = _text(el.text_content())
             if text and len(text) < 120:
                 return text
+    for el in scope.iter("p", "div", "span", "li", "address", "h4", "h5", "h6"):
+        text = _text(el.text_content())
+        if text and len(text) < 100 and BYLINE_TEXT.match(text) and not _in_furniture(el):
+            return text
     return None
 
 
+def _in_furniture(el: HtmlElement) -> bool:
+    """Inside comments, related stories, sidebars, menus or the footer: a commenter's
+    name or a teaser's date there is not the article's."""
+    for ancestor in el.iterancestors():
+        if ancestor.tag in ("nav", "aside", "footer"):
+            return True
+        names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".strip()
+        if names and class_kind(names) in ("strong", "weak") and not BYLINE_CLASS.search(names):
+            return True
+    return False
+
+
 def _visible_date(root: HtmlElement, now: datetime | None) -> datetime | None:
+    """`<time>` or `itemprop=datePublished`, else a short element whose class says it
+    is the date ("article-date", "posted-on", "entry-date") and whose text is one."""
     for el in root.iter("time", "meta", "span", "div", "p"):
-        if el.tag == "time" or el.get("itemprop") == "datePublished":
+        if (el.tag == "time" or el.get("itemprop") == "datePublished") and not _in_furniture(el):
             value = el.get("datetime") or el.get("content") or el.text_content()
             found = parse_date(value, now=now)
+            if found:
+                return found
+    body = root.find("body")
+    for el in _DATED(body if body is not None else root):
+        text = _text(el.text_content())
+        if text and len(text) <= DATE_TEXT_CHARS and not _in_furniture(el):
+            found = parse_date(text, now=now)
             if found:
                 return found
     return None
