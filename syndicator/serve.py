@@ -37,12 +37,13 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
     ".svg": "image/svg+xml; charset=utf-8",
     ".png": "image/png",
     ".ico": "image/x-icon",
 }
 DEFAULT_TYPE = "application/octet-stream"
-COMPRESSIBLE = (".rss", ".atom", ".json", ".opml", ".xml", ".html", ".css", ".txt", ".svg")
+COMPRESSIBLE = (".rss", ".atom", ".json", ".opml", ".xml", ".html", ".css", ".txt", ".md", ".svg")
 MIN_GZIP_BYTES = 512
 # Feeds and pages change when a run publishes; readers revalidate cheaply with the ETag.
 CACHE_CONTROL = "public, max-age=300"
@@ -152,9 +153,17 @@ class _Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path == "/metrics" and self.server.metrics is not None:
             self._metrics(send_body=send_body)
             return
-        path = self._resolve(urlsplit(self.path).path)
+        url = urlsplit(self.path)
+        path = self._resolve(url.path)
         if path is None:
             self._plain(HTTPStatus.NOT_FOUND, "not found\n", send_body=send_body)
+            return
+        if path.name == "index.html" and not url.path.endswith(("/", "index.html")):
+            # A folder asked for without its slash: relative links in its index page
+            # resolve against the folder only with one (as web servers answer).
+            query = f"?{url.query}" if url.query else ""
+            location = {"Location": f"{url.path}/{query}"}
+            self._plain(HTTPStatus.MOVED_PERMANENTLY, "moved\n", location, send_body=send_body)
             return
         try:
             found = self.server.representation(path)

@@ -131,3 +131,24 @@ def test_an_empty_site_still_renders_a_helpful_page() -> None:
     text = files["index.html"].decode("utf-8")
     assert "No articles yet" in text
     assert f"{BASE_URL}feeds/all.rss" in text
+
+
+def test_digests_are_linked_from_the_page_when_configured() -> None:
+    """Each digest's Atom feed and the archive are offered; without digests, nothing."""
+    from syndicator.models import DigestSpec
+
+    assert b"digests-heading" not in render_corpus()[1]["index.html"]
+    config = dataclasses.replace(
+        corpus_config(), digests=(DigestSpec("daily", "Defense Daily <Brief>"),)
+    )
+    files = render_corpus(config)[1]
+    document = page(files)
+    section = document.find(".//section[@aria-labelledby='digests-heading']")
+    assert section is not None
+    links = {a.get("href"): a.text for a in section.iter("a")}
+    assert links == {
+        f"{BASE_URL}digests/index.html": "the archive",
+        f"{BASE_URL}digests/daily.atom": "Atom",
+    }
+    assert "Defense Daily" in "".join(section.itertext())
+    assert b"<Brief>" not in files["index.html"]  # names are plain text on the page

@@ -192,6 +192,19 @@ def test_a_folder_serves_its_index_and_nothing_else(served: tuple[StaticServer, 
     assert request(server, "/feeds/")[0] == 404
 
 
+def test_a_folder_without_its_slash_is_redirected_to_it(served: tuple[StaticServer, Path]) -> None:
+    """/digests answers 301 to /digests/ (its page's relative links need the slash)."""
+    server, root = served
+    (root / "digests").mkdir()
+    (root / "digests" / "index.html").write_text("<!doctype html><title>Archive</title>")
+    (root / "digests" / "daily.md").write_text("# A digest\n")
+    status, headers, _ = request(server, "/digests?from=mail")
+    assert status == 301 and headers["Location"] == "/digests/?from=mail"
+    assert request(server, "/digests/")[0] == 200
+    status, headers, _ = request(server, "/digests/daily.md")
+    assert status == 200 and headers["Content-Type"] == "text/markdown; charset=utf-8"
+
+
 def test_methods_other_than_get_and_head_are_refused(served: tuple[StaticServer, Path]) -> None:
     """POST gets 405 with an Allow header."""
     server, _ = served

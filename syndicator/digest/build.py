@@ -14,6 +14,7 @@ from datetime import date
 from ..clean import summarize
 from ..models import Config, DigestSpec, Source, StoredArticle
 from ..publish import site_url
+from ..publish.channels import DIGEST_ARCHIVE_PATH, digest_feed_path
 from ..publish.hygiene import plain_text
 from ..publish.items import prepare_item
 from ..publish.story_page import story_page_path
@@ -21,7 +22,7 @@ from .periods import Period
 from .values import Digest, DigestItem, DigestUrls
 
 SUMMARY_CHARS = 320
-ARCHIVE_PATH = "digests/index.html"
+ARCHIVE_PATH = DIGEST_ARCHIVE_PATH
 STYLESHEET_PATH = "digests/digest.css"
 FORMATS = ("html", "txt", "md")
 
@@ -32,7 +33,7 @@ def digest_path(digest_id: str, first_day: date, suffix: str) -> str:
 
 
 def feed_path(digest_id: str) -> str:
-    return f"digests/{digest_id}.atom"
+    return digest_feed_path(digest_id)
 
 
 def build_digest(

@@ -27,6 +27,12 @@ FORMAT_NAMES: dict[FeedFormat, str] = {"rss": "RSS", "atom": "Atom", "json": "JS
 
 INDEX_PATH = "index.html"
 OPML_PATH = "feeds.opml"
+DIGEST_ARCHIVE_PATH = "digests/index.html"
+
+
+def digest_feed_path(digest_id: str) -> str:
+    """Relative path of a digest's Atom feed (its entries are the digests)."""
+    return f"digests/{digest_id}.atom"
 
 
 def channels_for(config: Config) -> list[Channel]:

@@ -88,8 +88,11 @@ def render_index(
     sources: Sequence[Source],
     opml_url: str,
     topics: Sequence[TopicFeed] = (),
+    digests: Sequence[tuple[str, str]] = (),
+    digest_archive_url: str | None = None,
 ) -> bytes:
-    """index.html bytes: `documents[0]` is the combined channel, the rest follow it."""
+    """index.html bytes: `documents[0]` is the combined channel, the rest follow it;
+    `digests` are (title, Atom feed URL) of the configured digests."""
     combined, others = documents[0], documents[1:]
     by_source = {source.id: source for source in sources}
     titles = {topic.id: topic.title for topic in topics}
@@ -117,6 +120,8 @@ def render_index(
             topics=[view for view in views if view.anchor.startswith("topic-")],
             all_views=[_view(combined, None), *views],
             opml_url=opml_url,
+            digests=[(plain_text(title), url) for title, url in digests],
+            digest_archive_url=digest_archive_url,
             stylesheet=f"{STYLESHEET_PATH}?v={hashlib.sha256(css).hexdigest()[:12]}",
             version=__version__,
         )

@@ -10,11 +10,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..models import Channel, Config, StoredArticle
 from .channels import (
+    DIGEST_ARCHIVE_PATH,
     FEED_FORMATS,
     INDEX_PATH,
     OPML_PATH,
     channel_page_url,
     channels_for,
+    digest_feed_path,
     feed_path,
     select_items,
     site_url,
@@ -74,6 +76,8 @@ def iter_outputs(
             sources=config.sources,
             opml_url=site_url(site, OPML_PATH),
             topics=config.feeds,
+            digests=[(d.title, site_url(site, digest_feed_path(d.id))) for d in config.digests],
+            digest_archive_url=site_url(site, DIGEST_ARCHIVE_PATH) if config.digests else None,
         ),
     )
 
