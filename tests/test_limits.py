@@ -3,15 +3,14 @@ an oversized link is dropped, and nothing oversized reaches a published file."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from faultserver import FaultServer, Reply
+from test_retries import Clock, one_feed_config, run_pass
 
-from syndicator import pipeline
 from syndicator.config import load_config
 from syndicator.limits import (
     MAX_AUTHOR,
@@ -21,8 +20,7 @@ from syndicator.limits import (
     cap_entry,
     cut_at_word,
 )
-from syndicator.models import Article, Entry, RunReport
-from syndicator.runtime import open_services
+from syndicator.models import Article, Entry
 
 HUGE_LINK = "https://news.example.com/story?" + "a=" + "x" * (2 * 1024 * 1024)
 
@@ -115,22 +113,9 @@ def test_a_hostile_feed_never_bloats_published_files(tmp_path: Path) -> None:
         base = server.url("").rstrip("/")
         body = FEED.replace("{base}", base).encode()
         server.route("/feed.xml", Reply(200, body, "application/rss+xml"))
-        config_path = tmp_path / "sources.yaml"
-        config_path.write_text(
-            "fetch: {allow_hosts: [127.0.0.1], per_host_delay: 0s}\n"
-            "sources:\n"
-            f"  - {{id: hostile, name: Hostile, url: '{base}/feed.xml', full_text: false}}\n",
-            encoding="utf-8",
-        )
+        config_path = one_feed_config(tmp_path, "hostile", f"{base}/feed.xml")
         config = load_config(config_path)
-
-        async def go() -> RunReport:
-            async with open_services(
-                config, workers=0, clock=lambda: datetime(2026, 1, 5, 12, tzinfo=UTC)
-            ) as services:
-                return await pipeline.run_pass(services)
-
-        report = asyncio.run(go())
+        report = run_pass(config_path, Clock(datetime(2026, 1, 5, 12, tzinfo=UTC)))
     (source,) = report.sources
     assert source.new == 2
     assert [(r.stage, r.reason) for r in source.rejected] == [

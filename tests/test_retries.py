@@ -54,6 +54,18 @@ def run_pass(config_path: Path, clock: Clock, *, force: bool = True) -> RunRepor
     return asyncio.run(go())
 
 
+def one_feed_config(folder: Path, source_id: str, feed_url: str) -> Path:
+    """A sources.yaml with one feed-only source on loopback (no article pages fetched)."""
+    path = folder / "sources.yaml"
+    path.write_text(
+        "fetch: {allow_hosts: [127.0.0.1], per_host_delay: 0s}\n"
+        "sources:\n"
+        f"  - {{id: {source_id}, name: {source_id.title()}, url: '{feed_url}', full_text: false}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
@@ -173,13 +185,7 @@ def test_an_undated_article_keeps_its_first_seen_date_and_says_so(tmp_path: Path
             body = UNDATED_FEED.format(base=base, text=text).encode()
             server.route("/feed.xml", Reply(200, body, "application/rss+xml"))
 
-        config_path = tmp_path / "sources.yaml"
-        config_path.write_text(
-            "fetch: {allow_hosts: [127.0.0.1], per_host_delay: 0s}\n"
-            "sources:\n"
-            f"  - {{id: undated, name: Undated, url: '{base}/feed.xml', full_text: false}}\n",
-            encoding="utf-8",
-        )
+        config_path = one_feed_config(tmp_path, "undated", f"{base}/feed.xml")
         clock = Clock(datetime(2026, 1, 5, 12, tzinfo=UTC))
         serve("The first wording of the story.")
         run_pass(config_path, clock)
