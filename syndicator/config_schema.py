@@ -6,7 +6,6 @@ README (a test checks that every key here is documented there).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +19,6 @@ from .config_types import (
     clock_time,
     duration_at_least,
     email,
-    format_duration,
     fts_query,
     host,
     integer,
@@ -387,49 +385,3 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
     "feeds[]": FEED_KEYS,
     "digests[]": DIGEST_ENTRY_KEYS,
 }
-
-
-def documented_keys() -> Iterator[tuple[str, Key]]:
-    """Every key as (dotted path, Key): what the README's reference must cover."""
-    for section, keys in SCHEMA.items():
-        for key in keys:
-            yield (f"{section}.{key.name}" if section else key.name), key
-
-
-def reference_markdown() -> str:
-    """The configuration reference as Markdown tables (the README embeds it verbatim)."""
-    titles = {
-        "": "Top level",
-        "site": "`site:`",
-        "fetch": "`fetch:`",
-        "publish": "`publish:`",
-        "digest": "`digest:`",
-        "digest.email": "`digest.email:`",
-        "monitoring": "`monitoring:`",
-        "sources[]": "`sources:` (each entry)",
-        "sources[].tests[]": "`sources[].tests:` (each entry)",
-        "feeds[]": "`feeds:` (each entry)",
-        "digests[]": "`digests:` (each entry)",
-    }
-    parts = []
-    for section, keys in SCHEMA.items():
-        rows = ["| key | default | meaning |", "| --- | --- | --- |"]
-        for key in keys:
-            default = "required" if key.required else key.shown or _shown_default(key.default)
-            rows.append(f"| `{key.name}` | {default} | {key.doc} |")
-        parts.append(f"#### {titles[section]}\n\n" + "\n".join(rows))
-    return "\n\n".join(parts) + "\n"
-
-
-def _shown_default(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, timedelta):
-        return f"`{format_duration(value)}`"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, tuple):
-        return "`[]`" if not value else f"`{list(value)}`"
-    if isinstance(value, int) and value >= 10_000:
-        return f"`{value:_}`".replace("_", ",")
-    return f"`{value}`"

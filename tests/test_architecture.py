@@ -10,7 +10,7 @@ import click
 
 import syndicator
 from syndicator.cli import main
-from syndicator.config_schema import documented_keys, reference_markdown
+from syndicator.config_reference import documented_keys, reference_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "syndicator"
