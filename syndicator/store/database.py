@@ -28,15 +28,14 @@ from ..models import (
     Article,
     Entry,
     Prepared,
-    RobotsRecord,
     Source,
     SourceState,
     SourceUpdate,
-    Validators,
 )
 from ..revision import revise
 from .curation import Curation
 from .digests import DigestArchive
+from .http_cache import HttpBookkeeping
 from .leases import Leasing
 from .linking import StoryLinking
 from .pruning import Pruning
@@ -74,7 +73,9 @@ class Saved:
     kept: str = ""
 
 
-class Store(Curation, StoryLinking, Leasing, Pruning, RunLog, Upkeep, DigestArchive):
+class Store(
+    Curation, StoryLinking, Leasing, Pruning, RunLog, Upkeep, DigestArchive, HttpBookkeeping
+):
     """Open with `Store.open(path)`; close when done (or use as a context manager)."""
 
     def __init__(self, db: Database) -> None:
@@ -123,42 +124,6 @@ class Store(Curation, StoryLinking, Leasing, Pruning, RunLog, Upkeep, DigestArch
 
     def source_state(self, source_id: str) -> SourceState:
         return state_from_row(source_id, self._get("source_state", source_id=source_id))
-
-    def validators(self, url: str) -> Validators:
-        row = self._get("http_cache", url=url)
-        return Validators(row["etag"], row["last_modified"]) if row else Validators()
-
-    def get(self, origin: str) -> RobotsRecord | None:
-        """RobotsCache protocol: the robots.txt last fetched for an origin."""
-        row = self._get("robots", origin=origin)
-        if row is None:
-            return None
-        fetched_at = to_datetime(row["fetched_at"])
-        assert fetched_at is not None
-        validators = Validators(row["etag"], row["last_modified"])
-        return RobotsRecord(origin, row["body"], fetched_at, validators)
-
-    def put(self, record: RobotsRecord) -> None:
-        """RobotsCache protocol: remember a robots.txt."""
-        row = {
-            "origin": record.origin,
-            "body": record.body,
-            "fetched_at": to_text(record.fetched_at),
-            "etag": record.validators.etag,
-            "last_modified": record.validators.last_modified,
-        }
-        with self._writing():
-            self._put("robots", row, key=("origin",))
-
-    def host_blocks(self, now: datetime) -> dict[str, datetime]:
-        """Hosts that asked us (Retry-After) to stay away until a time still ahead."""
-        rows = self.db.query("select host, until from host_blocks where until > ?", [to_text(now)])
-        return {row["host"]: until for row in rows if (until := to_datetime(row["until"]))}
-
-    def save_host_blocks(self, blocks: Mapping[str, datetime]) -> None:
-        with self._writing():
-            for host, until in blocks.items():
-                self._put("host_blocks", {"host": host, "until": to_text(until)}, key=("host",))
 
     # --- entries and articles ---------------------------------------------------------
 
@@ -270,11 +235,6 @@ class Store(Curation, StoryLinking, Leasing, Pruning, RunLog, Upkeep, DigestArch
             "update meta set value = cast(value as integer) + 1 where key = 'content_version'"
         )
 
-    def save_validators(self, validators: Iterable[tuple[str, Validators]], now: datetime) -> None:
-        """Remember validators on their own (a page answered 304)."""
-        with self._writing():
-            self._save_validators(validators, now)
-
     def set_hidden(self, article_id: str, hidden: bool) -> bool:
         """Hide an article (or show it again) in every published output; False if unknown."""
         with self._writing():
@@ -370,17 +330,6 @@ class Store(Curation, StoryLinking, Leasing, Pruning, RunLog, Upkeep, DigestArch
         )
         self._remember_signature(article.id, stored["story_id"], stored["first_seen"], sig)
         self._refresh_story(stored["story_id"], changed)
-
-    def _save_validators(self, validators: Iterable[tuple[str, Validators]], now: datetime) -> None:
-        for url, v in validators:
-            if v:
-                row = {
-                    "url": url,
-                    "etag": v.etag,
-                    "last_modified": v.last_modified,
-                    "updated_at": to_text(now),
-                }
-                self._put("http_cache", row, key=("url",))
 
     # --- helpers ------------------------------------------------------------------------
 
