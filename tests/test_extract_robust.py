@@ -345,3 +345,22 @@ def test_a_canonical_on_another_site_never_becomes_the_id() -> None:
         url="https://copycat.example.com/2025/11/some-story/", guid=None, title="", published=None
     )
     assert copy.original_url == original
+
+
+def test_void_elements_written_without_a_close_hold_nothing_after_parsing() -> None:
+    """libxml2 nests what follows `<embed>`, `<source>`, `<wbr>`… inside them; the parse
+    moves it back out, in order, so dropping an embed never drops the story after it."""
+    from syndicator.extract.document import parse
+
+    page = parse(
+        "<div><embed src=a>one <b>two</b> three<embed src=b><p>four</p></div>"
+        "<p>five <wbr>six</p><picture><source srcset=x.jpg><img src=y.jpg></picture>"
+    )
+    body = page.root.find("body")
+    assert body is not None
+    for void in body.iter("embed", "source", "wbr"):
+        assert len(void) == 0 and not void.text
+    assert " ".join(" ".join(body.itertext()).split()) == "one two three four five six"
+    assert [el.tag for el in body.find("div")] == ["embed", "b", "embed", "p"]
+    picture = body.find("picture")
+    assert picture is not None and [el.tag for el in picture] == ["source", "img"]
