@@ -52,6 +52,8 @@ STRONG_BOILERPLATE_CLASS = _class_words(
     r"kicker|eyebrow|overline|rubric",
     r"edit[-_]?section|edit[-_]?link",  # a wiki's "[edit]" beside every heading
 )
+# Class/id words of text shown to screen readers only ("opens in a new window").
+OFFSCREEN_CLASS = _class_words(r"visually[-_]?hidden|sr[-_]?only|screen[-_]?reader\w*|offscreen")
 # Class/id words of things that are usually not the article (sidebars, widgets, popups).
 WEAK_BOILERPLATE_CLASS = _class_words(
     r"sidebar|side[-_]?bar|rail|widget\w*|modal|popup|overlay|lightbox|categories",

@@ -5,7 +5,8 @@ The cascade, each step with an explicit gate:
 1. `strip_furniture`: drop what is never the article (scripts, hidden elements,
    menus, share bars, comment sections…, by tag, role and class/id, see
    `boilerplate`), unless the element holds most of the page's prose, or only its
-   class words speak against running text that is much of the story;
+   class words speak against running text that is much of the story, or against a
+   span inside a paragraph's sentence (a "CAIRO —" dateline);
 2. `choose_container`: score every element by the prose it holds minus the link
    text and boilerplate it holds (see `measure`), and take the best one;
 3. `find_headline` anchors the choice: when the winner also holds teasers, related
@@ -103,6 +104,8 @@ def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stri
             continue
         if not hidden and _story_under_class_words(el, stats, winner):
             continue
+        if not hidden and el.tag == "span" and _inside_a_sentence(el, names, stats):
+            continue
         doomed.append(el)
     prompts = tuple(
         parent
@@ -157,6 +160,24 @@ def _story_under_class_words(
         return False
     links = sum(1 for _ in el.iter("a"))
     return links * PARAGRAPHS_PER_LINK <= held.paragraphs
+
+
+# A span in a paragraph holding this much plain text besides it is part of a sentence.
+SENTENCE_CHARS = 80
+
+
+def _inside_a_sentence(el: HtmlElement, names: str, stats: dict[HtmlElement, BlockStats]) -> bool:
+    """True for a span within a paragraph's running text: `<p><span class="dateline">CAIRO
+    —</span> Gunmen opened fire…` reads as one sentence, whatever the span's class says
+    (text only screen readers get is still left out)."""
+    block = el.getparent()
+    while block is not None and block.tag in INLINE_TAGS:
+        block = block.getparent()
+    if block is None or block.tag not in PARAGRAPH_TAGS or rules.OFFSCREEN_CLASS.search(names):
+        return False
+    held, own = stats[block], stats[el]
+    plain = held.inline_chars - held.inline_link_chars
+    return plain - (own.inline_chars - own.inline_link_chars) >= SENTENCE_CHARS
 
 
 def _forget(el: HtmlElement, stats: dict[HtmlElement, BlockStats]) -> None:
