@@ -208,6 +208,23 @@ def _flush(parent: HtmlElement, paragraph: HtmlElement) -> None:
         parent.append(paragraph)
 
 
+_STAMP_TAGS = ("p", "div", "span", "li", "time", "small", "em", "dd")
+
+
+def drop_date_stamps(container: HtmlElement) -> None:
+    """Remove blocks that only say when the story was published or updated (in place)."""
+    for el in list(container.iter(*_STAMP_TAGS)):
+        if el is container or el.getparent() is None:
+            continue
+        text = normalized_text(el)
+        if (
+            0 < len(text) <= rules.DATE_STAMP_CHARS
+            and any(ch.isdigit() for ch in text)
+            and rules.DATE_STAMP_TEXT.fullmatch(text)
+        ):
+            el.drop_tree()
+
+
 def drop_empty(container: HtmlElement) -> None:
     """Remove blocks left with neither text nor media after pruning (in place)."""
     for el in reversed(list(container.iter(etree.Element))):
