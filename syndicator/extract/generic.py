@@ -132,7 +132,7 @@ PARAGRAPHS_PER_LINK = 4
 
 
 def _density_winner(body: HtmlElement, stats: dict[HtmlElement, BlockStats]) -> HtmlElement:
-    """The element with the best prose-minus-noise score (before anything is removed)."""
+    """The element (not inline) with the best prose-minus-noise score."""
     best, best_score = body, stats[body].score
     for el, held in stats.items():
         if held.score > best_score and el.tag not in INLINE_TAGS:
@@ -315,12 +315,7 @@ def choose_container(
             for el in body.iter(etree.Element)
             if (kind := _semantic_kind(el, class_and_id(el))) is not None
         )
-    best, best_score = body, stats[body].score
-    for el, element_stats in stats.items():
-        if el.tag in INLINE_TAGS:
-            continue
-        if element_stats.score > best_score:
-            best, best_score = el, element_stats.score
+    best = _density_winner(body, stats)
     winner = Choice(best, "density", stats[best].prose, stats)
     if not refine:
         return winner
