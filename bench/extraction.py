@@ -4,13 +4,19 @@
     python bench/extraction.py --set dev --worst 10        # the lowest-F1 dev pages
     python bench/extraction.py --only syndicator --json-dir /tmp/x   # per-page scores
     python bench/extraction.py --show-holdout   # also name the holdout's failing pages
+    python bench/extraction.py --set tuning --set dev --set dev-readability   # not the holdout
+
+The holdout's labels are whole article texts for some pages and only the opening for
+the others: the first are scored by token P/R/F1 like every other set, the second by
+"lead found" (see `extraction_sets.lead_found`).
 
 The sets are described in `extraction_sets.py`: the 181 tuning pages in
-``../shared/bench`` and two external sets fetched once from the package registries
-into ``~/.cache/syndicator-bench``. The scorer (``../shared/bench/extract_eval.py``)
-defines the metric. Every extractor runs in this one process on the same decoded
-pages, interleaved page by page, so the ms/doc figures of one run are comparable with
-each other (not with figures from another machine or another run).
+``../shared/bench`` and three external sets (two dev sets and the holdout) fetched
+once from the package registries into ``~/.cache/syndicator-bench``. The scorer
+(``../shared/bench/extract_eval.py``) defines the metric. Every extractor runs in
+this one process on the same decoded pages, interleaved page by page, so the ms/doc
+figures of one run are comparable with each other (not with figures from another
+machine or another run).
 """
 
 from __future__ import annotations
@@ -77,16 +83,52 @@ def short(name: str) -> str:
     return name.split()[0]
 
 
-def run_set(scorer: ModuleType, docs: list[Any], chosen: dict[str, Extractor]) -> dict[str, Any]:
-    """Each extractor's report on `docs`, the extractors interleaved page by page so a
+def run_pages(
+    scorer: ModuleType, docs: list[Any], chosen: dict[str, Extractor]
+) -> dict[str, dict[str, Any]]:
+    """Each extractor's result per page, the extractors interleaved page by page so a
     busy moment on the machine costs every one of them alike."""
     for func in chosen.values():
         scorer.run_module(func, docs[0])  # warm-up: imports and lazy tables
-    results: dict[str, dict[str, object]] = {name: {} for name in chosen}
+    results: dict[str, dict[str, Any]] = {name: {} for name in chosen}
     for doc in docs:
         for name, func in chosen.items():
             results[name][doc.id] = scorer.run_module(func, doc)
-    return {name: scorer.evaluate(docs, results[name], FAIL_BELOW) for name in chosen}
+    return results
+
+
+def token_reports(
+    scorer: ModuleType, docs: list[Any], results: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The scorer's token P/R/F1 report of each extractor on `docs`."""
+    return {name: scorer.evaluate(docs, results[name], FAIL_BELOW) for name in results}
+
+
+def lead_report(scorer: ModuleType, docs: list[Any], results: dict[str, Any]) -> dict[str, Any]:
+    """How many prefix-labelled pages' extracted text holds the label's lead (and the
+    whole label), per page and in sum."""
+    from extraction_sets import LEAD_TOKENS, lead_found
+
+    rows = []
+    for doc in docs:
+        text = results[doc.id].text
+        rows.append(
+            {
+                "id": doc.id,
+                "url": doc.url,
+                "lead": lead_found(scorer.tokenize, text, doc.truth, LEAD_TOKENS),
+                "whole": lead_found(scorer.tokenize, text, doc.truth, sys.maxsize),
+                "pred_tokens": len(scorer.tokenize(text)),
+                "true_tokens": len(scorer.tokenize(doc.truth)),
+            }
+        )
+    summary = {
+        "docs": len(rows),
+        "lead": sum(row["lead"] for row in rows),
+        "whole": sum(row["whole"] for row in rows),
+        "empty": sum(1 for row in rows if not row["pred_tokens"]),
+    }
+    return {"summary": summary, "docs": rows}
 
 
 def print_table(title: str, reports: dict[str, Any]) -> None:
@@ -101,6 +143,22 @@ def print_table(title: str, reports: dict[str, Any]) -> None:
         )
 
 
+def print_lead_table(
+    title: str, reports: dict[str, Any], results: dict[str, dict[str, Any]]
+) -> None:
+    print(f"\n{title}\n")
+    print("| extractor | lead found | whole label found | empty | ms/doc (all pages) |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, report in reports.items():
+        s = report["summary"]
+        n = max(s["docs"], 1)
+        ms = 1000 * sum(r.seconds for r in results[name].values()) / len(results[name])
+        print(
+            f"| {name} | {s['lead']}/{s['docs']} ({s['lead'] / n:.0%}) "
+            f"| {s['whole']}/{s['docs']} ({s['whole'] / n:.0%}) | {s['empty']} | {ms:.1f} |"
+        )
+
+
 def print_pages(name: str, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         print(
@@ -109,8 +167,24 @@ def print_pages(name: str, rows: list[dict[str, Any]]) -> None:
         )
 
 
+def print_missing_leads(name: str, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        if not row["lead"]:
+            print(
+                f"  {short(name):<12} lead missing tokens={row['pred_tokens']}/"
+                f"{row['true_tokens']} {row['id']} {row['url'] or ''}"
+            )
+
+
+def write_json(folder: Path | None, stem: str, report: dict[str, Any], name: str) -> None:
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        out = folder / f"{stem}.json"
+        out.write_text(json.dumps(report | {"extractor": name}, indent=1), "utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
-    from extraction_sets import CACHE, page_sets
+    from extraction_sets import CACHE, LEAD_TOKENS, label_is_full, page_sets
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=SHARED_BENCH / "extraction")
@@ -142,23 +216,31 @@ def main(argv: list[str] | None = None) -> int:
             docs = [doc for doc in docs if doc.id in set(args.page)]
         if not docs:
             continue
-        reports = run_set(scorer, docs, chosen)
+        results = run_pages(scorer, docs, chosen)
         kind = "holdout, scored only" if page_set.holdout else "looked at"
-        print_table(
-            f"## {page_set.name}: {len(docs)} pages ({kind}) — {page_set.origin}; "
-            f"labels: {page_set.labels}",
-            reports,
-        )
+        heading = f"## {page_set.name}: {{}} ({kind}) — {page_set.origin}"
+        heading += f"; labels: {page_set.labels}"
         named = not page_set.holdout or args.show_holdout
-        for name, report in reports.items():
-            rows = sorted(report["docs"], key=lambda row: row["F1"])
-            if named:
-                failing = [row for row in rows if row["F1"] < FAIL_BELOW]
-                print_pages(name, failing if not args.worst else rows[: args.worst])
-            if args.json_dir:
-                args.json_dir.mkdir(parents=True, exist_ok=True)
-                out = args.json_dir / f"{page_set.name}-{short(name)}.json"
-                out.write_text(json.dumps(report | {"extractor": name}, indent=1), "utf-8")
+        full = [doc for doc in docs if not page_set.prefix_labels or label_is_full(doc.truth)]
+        prefix = [doc for doc in docs if doc not in full]
+        if full:
+            what = f"{len(full)} pages" + (" with a whole-text label" if prefix else "")
+            print_table(heading.format(what), reports := token_reports(scorer, full, results))
+            for name, report in reports.items():
+                rows = sorted(report["docs"], key=lambda row: row["F1"])
+                if named:
+                    failing = [row for row in rows if row["F1"] < FAIL_BELOW]
+                    print_pages(name, failing if not args.worst else rows[: args.worst])
+                write_json(args.json_dir, f"{page_set.name}-{short(name)}", report, name)
+        if prefix:
+            what = f"{len(prefix)} pages with an opening-only label"
+            what += f" (lead: its first {LEAD_TOKENS} tokens)"
+            leads = {name: lead_report(scorer, prefix, results[name]) for name in results}
+            print_lead_table(heading.format(what), leads, results)
+            for name, report in leads.items():
+                if named:
+                    print_missing_leads(name, report["docs"])
+                write_json(args.json_dir, f"{page_set.name}-lead-{short(name)}", report, name)
     return 0
 
 

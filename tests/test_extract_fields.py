@@ -183,3 +183,23 @@ def test_dateline_at_the_top_of_the_body_dates_an_undated_page() -> None:
     article = extract_article(html, "https://example.org/tanker")
     assert article.published == datetime(2025, 11, 3, 21, 15, tzinfo=UTC)
     assert "4:15" not in article.content_text
+
+
+def test_published_and_updated_stamps_leave_the_body_after_dating_it() -> None:
+    """A "Published <date>" line at the top dates an undated page; that line and an
+    "Updated at 1:23 p.m." further down are furniture, while a sentence that starts
+    with "Published" stays."""
+    story = "The tanker arrived in port after a three-week crossing of the Atlantic. " * 3
+    html = (
+        "<html><body><div class='story'><h1>Tanker Arrives</h1>"
+        "<p>Published Nov. 3, 2025 at 9:05 a.m. ET</p>"
+        f"<p>{story}</p><p>Updated at 1:23 p.m.</p><p>{story}</p>"
+        "<p>Published in the port's own bulletin on May 3, 2025, the schedule lists two more "
+        "tankers for the winter.</p><div>First Published: Monday, November 3, 2025 09:05 AM</div>"
+        "</div></body></html>"
+    )
+    article = extract_article(html, "https://example.org/tanker")
+    assert article.published == datetime(2025, 11, 3, 14, 5, tzinfo=UTC)
+    text = article.content_text
+    assert "9:05" not in text and "1:23" not in text and "First Published" not in text
+    assert "Published in the port's own bulletin on May 3, 2025" in text

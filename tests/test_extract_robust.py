@@ -345,3 +345,42 @@ def test_a_canonical_on_another_site_never_becomes_the_id() -> None:
         url="https://copycat.example.com/2025/11/some-story/", guid=None, title="", published=None
     )
     assert copy.original_url == original
+
+
+def test_void_elements_written_without_a_close_hold_nothing_after_parsing() -> None:
+    """libxml2 nests what follows `<embed>`, `<source>`, `<wbr>`… inside them; the parse
+    moves it back out, in order, so dropping an embed never drops the story after it."""
+    from syndicator.extract.document import parse
+
+    page = parse(
+        "<div><embed src=a>one <b>two</b> three<embed src=b><p>four</p></div>"
+        "<p>five <wbr>six</p><picture><source srcset=x.jpg><img src=y.jpg></picture>"
+    )
+    body = page.root.find("body")
+    assert body is not None
+    for void in body.iter("embed", "source", "wbr"):
+        assert len(void) == 0 and not void.text
+    assert " ".join(" ".join(body.itertext()).split()) == "one two three four five six"
+    assert [el.tag for el in body.find("div")] == ["embed", "b", "embed", "p"]
+    picture = body.find("picture")
+    assert picture is not None and [el.tag for el in picture] == ["source", "img"]
+
+
+def test_a_dateline_span_in_the_lede_stays_but_offscreen_text_and_header_datelines_go() -> None:
+    """A class word does not cut a span out of a paragraph's sentence ("FORT LIBERTY, N.C.
+    —" is the story's own text); screen-reader text and a dateline block above still go."""
+    html = (
+        "<html><body><article><h1>Medics Train With New Litters</h1>"
+        "<div class='dateline'>Posted March 3, 2025</div>"
+        "<p><span class='dateline'>FORT LIBERTY, N.C. —</span> Medics of the 44th Medical "
+        "Brigade spent a week training with lighter litters that fold to half their size "
+        "<a href='/litter'>the new model<span class='sr-only'> (opens in a new window)</span>"
+        "</a> and fit in a vehicle's side rack.</p>"
+        "<p>The brigade expects to field the litters to every ambulance company by the end "
+        "of the year, a spokeswoman said on Monday after the training ended.</p>"
+        "</article></body></html>"
+    )
+    text = extract_article(html, "https://post.example/medics-litters").content_text
+    assert text.startswith("FORT LIBERTY, N.C. — Medics of the 44th Medical Brigade")
+    assert "opens in a new window" not in text
+    assert "Posted March 3" not in text

@@ -32,7 +32,7 @@ from .fields import clean_author, clean_authors, clean_title
 from .generic import choose_container, find_headline, strip_furniture
 from .measure import BlockStats
 from .metadata import BYLINE_TEXT, PageMeta, read_metadata
-from .prune import drop_empty, normalized_text, paragraphs_from_breaks, prune
+from .prune import drop_date_stamps, drop_empty, normalized_text, paragraphs_from_breaks, prune
 
 # Fewer characters than this in the body and we call the extraction partial.
 MIN_TEXT_CHARS = 1
@@ -108,6 +108,7 @@ def _extract(
     body = _second_look(html, body)
     paragraphs_from_breaks(body.element)
     head = _trim_head(body.element, title)
+    drop_date_stamps(body.element)  # after the head gave up its date line
     clean.drop_unusable_links(body.element)
     signals = PageSignals(
         url=base_url,

@@ -52,6 +52,8 @@ STRONG_BOILERPLATE_CLASS = _class_words(
     r"kicker|eyebrow|overline|rubric",
     r"edit[-_]?section|edit[-_]?link",  # a wiki's "[edit]" beside every heading
 )
+# Class/id words of text shown to screen readers only ("opens in a new window").
+OFFSCREEN_CLASS = _class_words(r"visually[-_]?hidden|sr[-_]?only|screen[-_]?reader\w*|offscreen")
 # Class/id words of things that are usually not the article (sidebars, widgets, popups).
 WEAK_BOILERPLATE_CLASS = _class_words(
     r"sidebar|side[-_]?bar|rail|widget\w*|modal|popup|overlay|lightbox|categories",
@@ -173,6 +175,29 @@ BOILERPLATE_TEXT = re.compile(
         (?:skip|jump)\s+to\s+(?:main\s+)?(?:content|navigation).{0,20}
     )$"""
 )
+# A block that only says when the story was published or updated ("Updated at 1:23
+# p.m.", "First Published: Tuesday, November 19, 2019 08:38 AM"): page furniture,
+# not article text, wherever it stands (a date line at the top is read for the date
+# before these go). Words other than dates, times and zones mean it is a sentence.
+_MONTH = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_WEEKDAY = (
+    r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|"
+    r"sat(?:urday)?|sun(?:day)?|today|yesterday"
+)
+_ZONE = r"et|est|edt|ct|cst|cdt|mt|mst|mdt|pt|pst|pdt|gmt|utc|bst|cet|cest|ist|jst|aest|aedt|z"
+DATE_STAMP_TEXT = re.compile(
+    rf"""(?ix)^[-–—•|\s]*(?:first\s+|last\s+)?(?:published|updated|posted|modified)
+    (?:\s+(?:on|at))?\s*:?
+    (?:[\s,.:/|•()-]*
+        (?:\d{{1,4}}(?:st|nd|rd|th|[ap]\.?m\.?)?|{_MONTH}|{_WEEKDAY}|[ap]\.?m\.?|at|on|{_ZONE})
+        \.?(?![a-z0-9])
+    )+[\s.)]*$"""
+)
+DATE_STAMP_CHARS = 80
+
 # Headings of sections that list other stories; the list after such a heading goes too.
 SECTION_TITLE = re.compile(
     r"""(?ix)^(?:

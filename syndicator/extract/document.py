@@ -20,6 +20,10 @@ from .boilerplate import NEVER_CONTENT_TAGS
 from .infoblocks import InfoBlocks, read_info_blocks
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Void in HTML5 but containers to libxml2's HTML parser: an `<embed src=…>` written
+# without a close tag would hold everything after it up to its parent's end (and an
+# extractor dropping embeds would drop that story text with it).
+VOID_ELEMENTS = ("embed", "source", "track", "wbr", "keygen", "bgsound")
 # Characters lxml refuses in text (controls, lone surrogates); NUL also truncates.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -59,7 +63,23 @@ def parse(html: str | bytes) -> ParsedPage:
         root = wrapper
     if root.find("body") is None:
         root.append(lxml.html.Element("body"))
+    empty_void_elements(root)
     return ParsedPage(root)
+
+
+def empty_void_elements(root: HtmlElement) -> None:
+    """Move what libxml2 nested inside void elements out after them, in order (in place)."""
+    for el in list(root.iter(*VOID_ELEMENTS)):
+        parent = el.getparent()
+        if parent is None or (not len(el) and not el.text):
+            continue
+        children, tail = list(el), el.tail
+        el.tail, el.text = el.text, None
+        position = parent.index(el)
+        for offset, child in enumerate(children, start=1):
+            parent.insert(position + offset, child)  # moves it, with its tail
+        last = children[-1] if children else el
+        last.tail = (last.tail or "") + (tail or "") or None
 
 
 def _empty() -> HtmlElement:

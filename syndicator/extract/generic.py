@@ -4,7 +4,9 @@ The cascade, each step with an explicit gate:
 
 1. `strip_furniture`: drop what is never the article (scripts, hidden elements,
    menus, share bars, comment sections…, by tag, role and class/id, see
-   `boilerplate`), unless the element holds most of the page's prose;
+   `boilerplate`), unless the element holds most of the page's prose, or only its
+   class words speak against running text that is much of the story, or against a
+   span inside a paragraph's sentence (a "CAIRO —" dateline);
 2. `choose_container`: score every element by the prose it holds minus the link
    text and boilerplate it holds (see `measure`), and take the best one;
 3. `find_headline` anchors the choice: when the winner also holds teasers, related
@@ -83,6 +85,7 @@ def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stri
         return Stripped({})
     stats = measure(body)
     total = max(stats[body].prose, 1)
+    winner = _density_winner(body, stats)
     doomed: list[HtmlElement] = []
     semantic: list[tuple[str, HtmlElement]] = []
     # XPath (in C) preselects the few elements a rule could apply to.
@@ -93,13 +96,17 @@ def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stri
             semantic.append((kind, el))
         if el.tag in INLINE_TAGS and el.tag != "span":
             continue
-        keep_share = rules.KEEP_STRONG_SHARE if is_hidden(el) else furniture_strength(el, names)
-        if (
-            keep_share is not None
-            and stats[el].prose <= keep_share * total
-            and not _metered_text(el, names, stats[el])
-        ):
-            doomed.append(el)
+        hidden = is_hidden(el)
+        keep_share = rules.KEEP_STRONG_SHARE if hidden else furniture_strength(el, names)
+        if keep_share is None or stats[el].prose > keep_share * total:
+            continue
+        if _metered_text(el, names, stats[el]):
+            continue
+        if not hidden and _story_under_class_words(el, stats, winner):
+            continue
+        if not hidden and el.tag == "span" and _inside_a_sentence(el, names, stats):
+            continue
+        doomed.append(el)
     prompts = tuple(
         parent
         for el in doomed
@@ -115,6 +122,62 @@ def strip_furniture(root: HtmlElement, scope: HtmlElement | None = None) -> Stri
         _forget(el, stats)
         _drop(el)
     return Stripped(stats, prompts, tuple(semantic), total)
+
+
+# A class-word furniture element holding this share of the density winner's prose, in
+# running paragraphs (at most one link per this many), is part of the story: a
+# "read more" expander holding its second half, not a teaser box.
+STORY_SHARE = 0.5
+PARAGRAPHS_PER_LINK = 4
+
+
+def _density_winner(body: HtmlElement, stats: dict[HtmlElement, BlockStats]) -> HtmlElement:
+    """The element (not inline) with the best prose-minus-noise score."""
+    best, best_score = body, stats[body].score
+    for el, held in stats.items():
+        if held.score > best_score and el.tag not in INLINE_TAGS:
+            best, best_score = el, held.score
+    return best
+
+
+def _story_under_class_words(
+    el: HtmlElement, stats: dict[HtmlElement, BlockStats], winner: HtmlElement
+) -> bool:
+    """True when only class words call `el` furniture and it holds much of the story.
+
+    Tags (`nav`, `aside`…) and ARIA roles say what an element is; a class word such
+    as "read-more" may name an expander as well as a teaser, so running text that is
+    half of the density winner's prose outweighs it.
+    """
+    if el.tag in rules.STRONG_FURNITURE_TAGS or el.tag in rules.WEAK_FURNITURE_TAGS:
+        return False
+    if (el.get("role") or "").lower() in rules.BOILERPLATE_ROLES:
+        return False
+    held = stats[el]
+    if el is winner or held.prose < STORY_SHARE * stats[winner].prose:
+        return False
+    if not any(ancestor is winner for ancestor in el.iterancestors()):
+        return False
+    links = sum(1 for _ in el.iter("a"))
+    return links * PARAGRAPHS_PER_LINK <= held.paragraphs
+
+
+# A span in a paragraph holding this much plain text besides it is part of a sentence.
+SENTENCE_CHARS = 80
+
+
+def _inside_a_sentence(el: HtmlElement, names: str, stats: dict[HtmlElement, BlockStats]) -> bool:
+    """True for a span within a paragraph's running text: `<p><span class="dateline">CAIRO
+    —</span> Gunmen opened fire…` reads as one sentence, whatever the span's class says
+    (text only screen readers get is still left out)."""
+    block = el.getparent()
+    while block is not None and block.tag in INLINE_TAGS:
+        block = block.getparent()
+    if block is None or block.tag not in PARAGRAPH_TAGS or rules.OFFSCREEN_CLASS.search(names):
+        return False
+    held, own = stats[block], stats[el]
+    plain = held.inline_chars - held.inline_link_chars
+    return plain - (own.inline_chars - own.inline_link_chars) >= SENTENCE_CHARS
 
 
 def _forget(el: HtmlElement, stats: dict[HtmlElement, BlockStats]) -> None:
@@ -252,12 +315,7 @@ def choose_container(
             for el in body.iter(etree.Element)
             if (kind := _semantic_kind(el, class_and_id(el))) is not None
         )
-    best, best_score = body, stats[body].score
-    for el, element_stats in stats.items():
-        if el.tag in INLINE_TAGS:
-            continue
-        if element_stats.score > best_score:
-            best, best_score = el, element_stats.score
+    best = _density_winner(body, stats)
     winner = Choice(best, "density", stats[best].prose, stats)
     if not refine:
         return winner

@@ -208,6 +208,35 @@ def _flush(parent: HtmlElement, paragraph: HtmlElement) -> None:
         parent.append(paragraph)
 
 
+_STAMP_TAGS = ("p", "div", "span", "li", "time", "small", "em", "dd")
+_STAMP_CHILDREN = 8
+_DIGIT = re.compile(r"\d")
+# Characters of source text (indentation and all) a stamp's one line may take.
+_STAMP_RAW_CHARS = 1000
+
+
+def drop_date_stamps(container: HtmlElement) -> None:
+    """Remove blocks that only say when the story was published or updated (in place)."""
+    for el in list(container.iter(*_STAMP_TAGS)):
+        if el is container or el.getparent() is None:
+            continue
+        # Only blocks of inline content: a stamp is one short line, and reading the text
+        # of every wrapper would read the story once per level of nesting.
+        if len(el) > _STAMP_CHILDREN or any(_holds_a_block(child) for child in el):
+            continue
+        raw = el.text_content().strip()
+        if len(raw) > _STAMP_RAW_CHARS or _DIGIT.search(raw) is None:
+            continue  # a paragraph of the story, or no date in it: not worth normalizing
+        text = _SPACES.sub(" ", raw)
+        if len(text) <= rules.DATE_STAMP_CHARS and rules.DATE_STAMP_TEXT.fullmatch(text):
+            el.drop_tree()
+
+
+def _holds_a_block(el: HtmlElement) -> bool:
+    """A block child with content (an empty `<div class="clearfix">` is no block)."""
+    return el.tag not in INLINE_TAGS and (len(el) > 0 or bool((el.text or "").strip()))
+
+
 def drop_empty(container: HtmlElement) -> None:
     """Remove blocks left with neither text nor media after pruning (in place)."""
     for el in reversed(list(container.iter(etree.Element))):
