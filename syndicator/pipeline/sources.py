@@ -127,11 +127,11 @@ async def _process_entries(services: Services, work: _Work, entries: list[Entry]
     slots = asyncio.Semaphore(services.config.fetch.per_host_concurrency)
 
     async def one(entry: Entry) -> None:
+        stored = entry.entry_id in stored_only
         async with slots:
-            if entry.entry_id in stored_only:
-                await _entry(services, work, entry, known=True, stored_only=True)
-            else:
-                await _entry(services, work, entry, known=entry.entry_id in known)
+            await _entry(
+                services, work, entry, known=stored or entry.entry_id in known, stored_only=stored
+            )
 
     await asyncio.gather(*(one(entry) for entry in todo))
 

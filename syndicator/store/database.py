@@ -257,14 +257,20 @@ class Store(
             self._insert_article(source_id, article, prepared.signature, now)
             outcome = "new"
         else:
-            revision = revise(article_from_row(stored), article)
-            if revision.article is None:  # the stored version is better: keep it
-                kept, retry = revision.reason, retry and bool(stored["is_partial"])
-            else:
-                article = revision.article
-            unchanged = revision.article is None or (
+            # Same text and title: nothing to weigh (the usual re-fetch, kept cheap).
+            unchanged = (
                 article.content_hash == stored["content_hash"] and article.title == stored["title"]
             )
+            if not unchanged:
+                revision = revise(article_from_row(stored), article)
+                if revision.article is None:  # the stored version is better: keep it
+                    kept, retry, unchanged = (
+                        revision.reason,
+                        retry and bool(stored["is_partial"]),
+                        True,
+                    )
+                else:
+                    article = revision.article
             if unchanged:
                 self.db.execute(
                     "update articles set last_seen = ? where id = ?", [to_text(now), article.id]
