@@ -38,68 +38,44 @@ class Capped(Generic[T]):
     notes: tuple[str, ...] = ()
 
 
+# Optional fields dropped whole when over their limit (a cut link or name is wrong).
+_ENTRY_DROPS = {
+    "guid": MAX_GUID,
+    "author": MAX_AUTHOR,
+    "summary_html": MAX_FEED_HTML,
+    "content_html": MAX_FEED_HTML,
+    "image": MAX_URL,
+}
+_ARTICLE_DROPS = {
+    "canonical_url": MAX_URL,
+    "original_url": MAX_URL,
+    "image": MAX_URL,
+    "author": MAX_AUTHOR,
+    "original_publisher": MAX_PUBLISHER,
+    "language": MAX_LANGUAGE,
+}
+
+
 def cap_entry(entry: Entry) -> Capped[Entry]:
     """The entry within limits; `value` None when its link is too long to keep at all."""
     if len(entry.url) > MAX_URL:
-        return Capped(None, (f"link of {len(entry.url):,} characters (limit {MAX_URL:,})",))
-    notes: list[str] = []
-    changes: dict[str, object] = {}
-    if entry.guid is not None and len(entry.guid) > MAX_GUID:
-        changes["guid"] = None
-        notes.append(_dropped("guid", entry.guid, MAX_GUID))
-    if len(entry.title) > MAX_TITLE:
-        changes["title"] = cut_at_word(entry.title, MAX_TITLE)
-        notes.append(f"title cut from {len(entry.title):,} to {MAX_TITLE:,} characters")
-    if entry.author is not None and len(entry.author) > MAX_AUTHOR:
-        changes["author"] = None
-        notes.append(_dropped("author", entry.author, MAX_AUTHOR))
-    if len(entry.summary_html) > MAX_FEED_HTML:
-        changes["summary_html"] = ""
-        notes.append(_dropped("summary", entry.summary_html, MAX_FEED_HTML))
-    if entry.content_html is not None and len(entry.content_html) > MAX_FEED_HTML:
-        changes["content_html"] = None
-        notes.append(_dropped("content", entry.content_html, MAX_FEED_HTML))
-    if entry.image is not None and len(entry.image) > MAX_URL:
-        changes["image"] = None
-        notes.append(_dropped("image link", entry.image, MAX_URL))
-    tags = _tags(entry.tags)
-    if tags != entry.tags:
-        changes["tags"] = tags
-        notes.append(f"{len(entry.tags) - len(tags)} oversized or surplus tag(s) dropped")
-    return Capped(replace(entry, **changes) if changes else entry, tuple(notes))  # type: ignore[arg-type]
+        return Capped(None, (_too_long_link(entry.url),))
+    changes, notes = _common(entry, _ENTRY_DROPS)
+    if entry.summary_html and "summary_html" in changes:
+        changes["summary_html"] = ""  # a string field: empty, not None
+    return _capped(entry, changes, notes)
 
 
 def cap_article(article: Article) -> Capped[Article]:
     """The article within limits; `value` None when its own link is too long to keep."""
     if len(article.url) > MAX_URL:
-        return Capped(None, (f"link of {len(article.url):,} characters (limit {MAX_URL:,})",))
-    notes: list[str] = []
-    changes: dict[str, object] = {}
-    for name in ("canonical_url", "original_url", "image"):
-        value = getattr(article, name)
-        if value is not None and len(value) > MAX_URL:
-            changes[name] = None
-            notes.append(_dropped(name.replace("_", " "), value, MAX_URL))
-    for name, limit in (
-        ("author", MAX_AUTHOR),
-        ("original_publisher", MAX_PUBLISHER),
-        ("language", MAX_LANGUAGE),
-    ):
-        value = getattr(article, name)
-        if value is not None and len(value) > limit:
-            changes[name] = None
-            notes.append(_dropped(name.replace("_", " "), value, limit))
-    if len(article.title) > MAX_TITLE:
-        changes["title"] = cut_at_word(article.title, MAX_TITLE)
-        notes.append(f"title cut from {len(article.title):,} to {MAX_TITLE:,} characters")
+        return Capped(None, (_too_long_link(article.url),))
+    changes, notes = _common(article, _ARTICLE_DROPS)
     if len(article.summary) > MAX_SUMMARY:
         changes["summary"] = cut_at_word(article.summary, MAX_SUMMARY)
     images = tuple(url for url in article.images if len(url) <= MAX_URL)[:MAX_IMAGES]
     if images != article.images:
         changes["images"] = images
-    tags = _tags(article.tags)
-    if tags != article.tags:
-        changes["tags"] = tags
     if len(article.content_html) > MAX_BODY_HTML:
         # Cutting HTML mid-tree would publish a broken body: keep the summary instead.
         changes.update(
@@ -109,7 +85,7 @@ def cap_article(article: Article) -> Capped[Article]:
             partial_reason=f"body of {len(article.content_html):,} characters is over the limit",
         )
         notes.append(_dropped("body", article.content_html, MAX_BODY_HTML))
-    return Capped(replace(article, **changes) if changes else article, tuple(notes))  # type: ignore[arg-type]
+    return _capped(article, changes, notes)
 
 
 def cut_at_word(text: str, limit: int) -> str:
@@ -118,7 +94,37 @@ def cut_at_word(text: str, limit: int) -> str:
         return text
     head = text[: limit - 1]
     space = head.rfind(" ")
-    return (head[:space] if space > limit // 2 else head).rstrip() + "…"
+    return (head[:space] if space > limit // 2 else head).rstrip(" ,;:.-–—") + "…"
+
+
+V = TypeVar("V", Entry, Article)
+
+
+def _common(value: Entry | Article, drops: dict[str, int]) -> tuple[dict[str, object], list[str]]:
+    """What entries and articles share: oversized optional fields, title and tags."""
+    changes: dict[str, object] = {}
+    notes: list[str] = []
+    for name, limit in drops.items():
+        field_value = getattr(value, name)
+        if field_value is not None and len(field_value) > limit:
+            changes[name] = None
+            notes.append(_dropped(name.replace("_html", "").replace("_", " "), field_value, limit))
+    if len(value.title) > MAX_TITLE:
+        changes["title"] = cut_at_word(value.title, MAX_TITLE)
+        notes.append(f"title cut from {len(value.title):,} to {MAX_TITLE:,} characters")
+    tags = _tags(value.tags)
+    if tags != value.tags:
+        changes["tags"] = tags
+        notes.append(f"{len(value.tags) - len(tags)} oversized or surplus tag(s) dropped")
+    return changes, notes
+
+
+def _capped(value: V, changes: dict[str, object], notes: list[str]) -> Capped[V]:
+    return Capped(replace(value, **changes) if changes else value, tuple(notes))  # type: ignore[arg-type]
+
+
+def _too_long_link(url: str) -> str:
+    return f"link of {len(url):,} characters (limit {MAX_URL:,})"
 
 
 def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:

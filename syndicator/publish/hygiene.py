@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import nh3
 from lxml.html import fragment_fromstring
 
+from ..limits import cut_at_word
 from ..urls import absolutize
 
 # Elements a feed may carry: the validator's safe HTML, less forms, scripting
@@ -107,14 +108,7 @@ def _text_of_fragment(markup: str) -> str:
 
 def excerpt(text: str, limit: int) -> str:
     """At most `limit` characters of plain text, cut at a word boundary with an ellipsis."""
-    flat = _WHITESPACE.sub(" ", clean_text(text)).strip()
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-–—") + "…"
+    return cut_at_word(_WHITESPACE.sub(" ", clean_text(text)).strip(), limit)
 
 
 # Characters a URL may carry unescaped (RFC 3986 reserved and unreserved, and `%` so
