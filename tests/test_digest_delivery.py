@@ -23,6 +23,7 @@ from digest_fixtures import (
 )
 from feedrules import assert_valid_folder
 
+from syndicator.errors import PublishError
 from syndicator.models import (
     Config,
     DigestReport,
@@ -232,9 +233,10 @@ def test_a_delivery_a_stopped_run_left_mid_send_is_never_sent_again(
     inbox, port = smtp
     cfg = setup(tmp_path, port=port, digests=(replace(DAILY, recipients=("ann@example.org",)),))
     with Store.open(cfg.database) as store:
-        store.plan_deliveries("daily", date(2026, 3, 4), ["ann@example.org"], DUE)
+        store.dispatch("daily", date(2026, 3, 4), ["ann@example.org"], DUE)
         (delivery,) = store.deliveries("daily", date(2026, 3, 4))
-        store.start_delivery(delivery, DUE)
+        assert store.start_delivery(delivery, DUE)
+        assert not store.start_delivery(delivery, DUE)  # a second sender cannot claim it
     (report,) = produce(cfg, Clock(DUE))
     assert report.failed == (
         ("ann@example.org", "in doubt: a run stopped while sending it, so it is not sent again"),
@@ -343,6 +345,21 @@ def test_digests_are_left_to_the_process_already_issuing_them(tmp_path: Path) ->
         store.release_leases(["digests"], "other-host:1:x")
     (report,) = produce(cfg, Clock(DUE))
     assert report.digest_id == "daily" and issued(cfg) == [("daily", "2026-03-04", True)]
+
+
+def test_sending_by_hand_waits_for_the_process_issuing_digests(tmp_path: Path) -> None:
+    """`digest --send` takes the same `digests` lease as runs and workers."""
+    cfg = setup(tmp_path)
+    with Store.open(cfg.database) as store:
+        assert store.acquire_lease("digests", "other-host:1:x", DUE, timedelta(minutes=5))
+
+    async def go() -> DigestReport:
+        async with open_services(cfg, workers=0, clock=Clock(DUE)) as services:
+            return await make_digest(services, DAILY, date(2026, 3, 4), send=True)
+
+    with pytest.raises(PublishError, match="other-host:1:x"):
+        asyncio.run(go())
+    assert issued(cfg) == []
 
 
 def test_max_articles_caps_a_digest_and_it_says_so(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ from ..digest import (
     render_files,
     subject,
 )
+from ..errors import PublishError
 from ..models import DigestReport, DigestSpec, StoredArticle
 from ..publish.story_page import render_story_page, render_withdrawn_page, story_page_path
 from .leasing import keeping_leases
@@ -86,15 +87,25 @@ async def make_digest(
     over = is_over(period, now)
     if send and not over:
         raise ValueError("a digest is mailed only once its period is over")
-    outcome = _build(services, spec, period, record=over)
+    if not over:  # a preview touches no record: no lease needed
+        return _build(services, spec, period, record=False).report()
+    async with keeping_leases(services) as leases:
+        if not leases.take(DIGEST_LEASE):
+            raise PublishError(f"digests: {leases.busy_note(DIGEST_LEASE)}; try again shortly")
+        return await _make(services, spec, period, send=send)
+
+
+async def _make(
+    services: Services, spec: DigestSpec, period: Period, *, send: bool
+) -> DigestReport:
+    now = services.clock()
+    outcome = _build(services, spec, period, record=True)
     if send:
         store, to = services.store, recipients(services.config, spec)
-        store.plan_deliveries(spec.id, period.first_day, to, now)
-        store.mark_dispatched(spec.id, period.first_day, now)
+        store.dispatch(spec.id, period.first_day, to, now)
         deliveries = [d for d in store.deliveries(spec.id, period.first_day) if d.recipient in to]
         await _deliver(services, deliveries, {_key(outcome): outcome})
-    if over:
-        _write_archive(services)
+    _write_archive(services)
     return outcome.report()
 
 
@@ -129,8 +140,7 @@ async def _produce(services: Services, only: Collection[str] | None) -> tuple[Di
             if period != due[0] and (first_issued is None or period.first_day < first_issued):
                 continue
             outcome = _build(services, spec, period, record=True)
-            store.mark_dispatched(spec.id, period.first_day, now)
-            store.plan_deliveries(spec.id, period.first_day, recipients(config, spec), now)
+            store.dispatch(spec.id, period.first_day, recipients(config, spec), now)
             outcomes[_key(outcome)] = outcome
     if outcomes:
         _write_archive(services)
@@ -258,7 +268,8 @@ async def _deliver(
                 outcome.digest = _select(services, spec, outcome.period)[0]
             now = services.clock()
             message = compose(outcome.digest, config, delivery.recipient, now=now)
-            store.start_delivery(delivery, now)
+            if not store.start_delivery(delivery, now):
+                continue  # claimed or sent by another process meanwhile
             try:
                 await asyncio.to_thread(mailer.send, message)
             except MailError as exc:

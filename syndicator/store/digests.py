@@ -135,27 +135,31 @@ class DigestArchive(Browsing):
             self._put("digest_issues", _issue_row(issue), key=("digest_id", "first_day"))
         return issue
 
-    def mark_dispatched(self, digest_id: str, first_day: date, at: datetime) -> None:
+    def dispatch(
+        self, digest_id: str, first_day: date, recipients: Iterable[str], at: datetime
+    ) -> None:
+        """Issue a digest: mark it dispatched and plan its deliveries, in one transaction
+        (a process dying between the two would leave an issue nobody is ever mailed)."""
         with self._writing():
             self.db.execute(
                 "update digest_issues set dispatched_at = ? where digest_id = ? "
                 "and first_day = ? and dispatched_at is null",
                 [to_text(at), digest_id, first_day.isoformat()],
             )
+            self._plan_deliveries(digest_id, first_day, recipients, at)
 
     # --- deliveries ------------------------------------------------------------------------
 
-    def plan_deliveries(
+    def _plan_deliveries(
         self, digest_id: str, first_day: date, recipients: Iterable[str], at: datetime
     ) -> None:
         """A pending delivery per recipient that has none yet for this issue."""
-        with self._writing():
-            self.db.conn.executemany(
-                "insert or ignore into digest_deliveries "
-                "(digest_id, first_day, recipient, status, attempts, planned_at) "
-                "values (?, ?, ?, 'pending', 0, ?)",
-                [(digest_id, first_day.isoformat(), r, to_text(at)) for r in recipients],
-            )
+        self.db.conn.executemany(
+            "insert or ignore into digest_deliveries "
+            "(digest_id, first_day, recipient, status, attempts, planned_at) "
+            "values (?, ?, ?, 'pending', 0, ?)",
+            [(digest_id, first_day.isoformat(), r, to_text(at)) for r in recipients],
+        )
 
     def open_deliveries(self, since: datetime) -> list[Delivery]:
         """Deliveries planned since `since` that are not sent: pending, failed or in doubt."""
@@ -174,11 +178,16 @@ class DigestArchive(Browsing):
         )
         return [_delivery(row) for row in rows]
 
-    def start_delivery(self, delivery: Delivery, at: datetime) -> None:
-        """Mark a delivery as being sent, before the message leaves."""
-        self._set_delivery(
-            delivery, "status = 'sending', attempts = attempts + 1, last_attempt = ?", [to_text(at)]
+    def start_delivery(self, delivery: Delivery, at: datetime) -> bool:
+        """Claim a pending or failed delivery as being sent, before the message leaves;
+        False when it is no longer open (another process claimed or sent it)."""
+        claimed = self._set_delivery(
+            delivery,
+            "status = 'sending', attempts = attempts + 1, last_attempt = ?",
+            [to_text(at)],
+            only_if="status in ('pending', 'failed')",
         )
+        return claimed == 1
 
     def finish_delivery(self, delivery: Delivery, at: datetime, error: str | None) -> None:
         """Record the outcome: sent, or failed (to retry) with the reason."""
@@ -189,13 +198,16 @@ class DigestArchive(Browsing):
         else:
             self._set_delivery(delivery, "status = 'failed', last_error = ?", [error])
 
-    def _set_delivery(self, delivery: Delivery, assignments: str, values: list[Any]) -> None:
+    def _set_delivery(
+        self, delivery: Delivery, assignments: str, values: list[Any], *, only_if: str = "1"
+    ) -> int:
         with self._writing():
-            self.db.execute(
+            cursor = self.db.execute(
                 f"update digest_deliveries set {assignments} "  # noqa: S608 (our assignments)
-                "where digest_id = ? and first_day = ? and recipient = ?",
+                f"where digest_id = ? and first_day = ? and recipient = ? and {only_if}",
                 [*values, delivery.digest_id, delivery.first_day.isoformat(), delivery.recipient],
             )
+        return int(cursor.rowcount)
 
 
 def _story_filters(tags: Sequence[str], sources: Sequence[str]) -> list[tuple[str, list[Any]]]:
