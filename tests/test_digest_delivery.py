@@ -464,6 +464,33 @@ def test_our_copies_follow_edits_hides_and_undos_when_publishing(tmp_path: Path)
     assert "Corrected text." in page.read_text()
 
 
+def test_a_source_switched_to_summary_loses_its_full_copies(tmp_path: Path) -> None:
+    """Our full copy is for sources we publish in full: once the editor sets the source
+    to `publish: summary`, the next publish replaces the copy with the notice, and the
+    configuration change alone makes that publish render (no article changed)."""
+    cfg = setup(tmp_path)
+    produce(cfg, Clock(DUE))
+    page = cfg.output_dir / "articles" / "orig.html"
+    assert "First paragraph of orig" in page.read_text()
+
+    def publish_with(config: Config) -> tuple[str, ...]:
+        async def go() -> tuple[str, ...]:
+            async with open_services(config, workers=0, clock=Clock(DUE)) as services:
+                return await publish_site(services, only_if_changed=True)
+
+        return asyncio.run(go())
+
+    publish_with(cfg)
+    assert publish_with(cfg) == ()  # nothing changed: nothing rendered
+    summary = tuple(
+        replace(source, publish="summary") if source.id == "dod" else source
+        for source in cfg.sources
+    )
+    assert "articles/orig.html" in publish_with(replace(cfg, sources=summary))
+    text = page.read_text()
+    assert "no longer available" in text and "First paragraph of orig" not in text
+
+
 def test_a_recipient_taken_off_the_list_gets_no_more_mail(
     tmp_path: Path, smtp: tuple[object, int]
 ) -> None:

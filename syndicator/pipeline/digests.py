@@ -105,7 +105,7 @@ async def _make(
         store.dispatch(spec.id, period.first_day, to, now)
         deliveries = [d for d in store.deliveries(spec.id, period.first_day) if d.recipient in to]
         await _deliver(services, deliveries, {_key(outcome): outcome})
-    _write_archive(services)
+    write_archive(services)
     return outcome.report()
 
 
@@ -143,7 +143,7 @@ async def _produce(services: Services, only: Collection[str] | None) -> tuple[Di
             store.dispatch(spec.id, period.first_day, recipients(config, spec), now)
             outcomes[_key(outcome)] = outcome
     if outcomes:
-        _write_archive(services)
+        write_archive(services)
     wanted = {spec.id: spec for spec in specs}
     open_deliveries = [
         d
@@ -160,7 +160,7 @@ def _build(services: Services, spec: DigestSpec, period: Period, *, record: bool
     digest, stories = _select(services, spec, period)
     files = render_files(digest, config)
     content_hash = hashlib.sha256(b"".join(files[path] for path in sorted(files))).hexdigest()
-    pages = _story_pages(services, stories)
+    pages = {path: page for path, page in _story_pages(services, stories).items() if page}
     written = list(publish.write_outputs(services.target, {**files, **pages}))
     store.remember_story_pages(
         [s.story_id for s in stories if story_page_path(s.story_id) in pages], now
@@ -198,40 +198,44 @@ def _select(
     return build_digest(config, spec, period, stories, total), stories
 
 
-def _story_pages(services: Services, stories: Sequence[StoredArticle]) -> dict[str, bytes]:
-    """Our ad-free copy of each story the digest links to."""
+def _story_pages(services: Services, stories: Sequence[StoredArticle]) -> dict[str, bytes | None]:
+    """Our ad-free copy of each story the digest links to; None for a story we publish
+    only as an excerpt (`publish: summary`, or its source left the configuration)."""
     config = services.config
     sources = {source.id: source for source in config.sources}
-    pages = {}
+    pages: dict[str, bytes | None] = {}
     for stored in stories:
         path = story_page_path(stored.story_id)
-        page = render_story_page(
-            stored,
-            sources.get(stored.source_id),
-            site_title=config.site.title,
-            language=config.site.language,
-            summary_chars=config.publish.summary_chars,
-        )
-        if path is not None and page is not None:
-            pages[path] = page
+        if path is not None:
+            pages[path] = render_story_page(
+                stored,
+                sources.get(stored.source_id),
+                site_title=config.site.title,
+                language=config.site.language,
+                summary_chars=config.publish.summary_chars,
+            )
     return pages
 
 
-def _write_archive(services: Services) -> None:
+def write_archive(services: Services) -> tuple[str, ...]:
+    """The digest archive and feeds as the store and the configuration say now."""
     files = render_archive(services.config, services.store.digest_issues())
-    publish.write_outputs(services.target, files)
+    return publish.write_outputs(services.target, files)
 
 
-def refresh_story_pages(services: Services) -> tuple[str, ...]:
+def refresh_story_pages(services: Services, *, everything: bool = False) -> tuple[str, ...]:
     """Bring our copies of stories in step with the store: an edited story or one found
     elsewhere too is rendered again, a hidden one becomes a notice, one shown again comes
-    back. Publishing calls this, so `syndicator hide` then `publish` takes a copy down."""
-    stale, hidden = services.store.stale_story_pages()
+    back. Publishing calls this, so `syndicator hide` then `publish` takes a copy down.
+    With `everything` (the configuration changed) every page is looked at again: a
+    story whose source now publishes only excerpts loses its full copy to the notice."""
+    stale, hidden = services.store.stale_story_pages(everything=everything)
     if not stale and not hidden:
         return ()
     site = services.config.site
     notice = render_withdrawn_page(site_title=site.title, language=site.language)
-    files = _story_pages(services, stale)
+    rendered = _story_pages(services, stale)
+    files = {path: page or notice for path, page in rendered.items()}
     files.update(dict.fromkeys(filter(None, map(story_page_path, hidden)), notice))
     changed = publish.write_outputs(services.target, files)
     services.store.remember_story_pages(

@@ -83,15 +83,23 @@ class DigestArchive(Browsing):
                 rows,
             )
 
-    def stale_story_pages(self) -> tuple[list[StoredArticle], list[str]]:
+    def stale_story_pages(
+        self, *, everything: bool = False
+    ) -> tuple[list[StoredArticle], list[str]]:
         """Pages written before their story last changed, or whose story was hidden or shown
-        again since: the stories to render again, and the ids of those now hidden."""
+        again since (with `everything`, every page): the stories to render again, and the
+        ids of those now hidden."""
+        stale = (
+            ""
+            if everything
+            else "where a.hidden != p.withdrawn or a.changed_at > p.written_at "
+            "or s.changed_at > p.written_at "
+        )
         rows = list(
             self.db.query(
-                "select a.*, s.changed_at as story_changed_at from story_pages p "
+                "select a.*, s.changed_at as story_changed_at from story_pages p "  # noqa: S608
                 "join stories s on s.id = p.story_id join articles a on a.id = s.representative_id "
-                "where a.hidden != p.withdrawn or a.changed_at > p.written_at "
-                "or s.changed_at > p.written_at order by s.id"
+                f"{stale}order by s.id"
             )
         )
         shown = [row for row in rows if not row["hidden"]]
