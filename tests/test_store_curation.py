@@ -127,6 +127,23 @@ def test_a_pruned_article_found_again_keeps_the_editors_decisions(store: Store) 
     assert found.article.tags == ("dod", "korea")
 
 
+def test_an_editors_unhide_outlives_a_prune_and_refetch(store: Store) -> None:
+    """A copy the editor showed again, in a story whose other copy stays hidden, comes
+    back shown when it is pruned and fetched anew: the editor's decision wins."""
+    save(store, "dod", article("o", "https://www.war.gov/1"))
+    store.curate("o", "hide", at=LATER)
+    copy = article("c", "https://r/copy", original_url="https://www.war.gov/1")
+    save(store, "rep", copy, at=LATER)
+    assert store.article("c").hidden  # type: ignore[union-attr]
+    assert store.curate("c", "unhide", at=LATER, reason="worth keeping") == "changed"
+    for table, column in (("entries", "article_id"), ("story_signatures", "article_id")):
+        store.db.execute(f"delete from {table} where {column} = 'c'")
+    store.db.execute("delete from articles where id = 'c'")
+    assert save(store, "rep", copy, at=LATER) == "new"
+    assert not store.article("c").hidden  # type: ignore[union-attr]
+    assert [r.action for r in store.history("c")] == ["hide", "unhide"]  # no second hide
+
+
 def test_search_ranks_title_matches_first_with_snippets(store: Store) -> None:
     """FTS5 search weighs the headline above the text and shows where it matched."""
     save(store, "dod", article("t", "https://www.war.gov/t", title="Frigate deliveries"))

@@ -178,7 +178,8 @@ def m007_curation(db: Database) -> None:
     writes it, so triggers re-apply it: tag edits after any write of `tags` (a re-fetch
     writes the source's tags again), and after an insert (an article pruned and found
     again) the latest hide and pin of the log. A copy that joins a story whose every
-    copy is hidden is hidden too, and the log says so.
+    copy is hidden is hidden too, and the log says so, unless an editor already decided
+    about that copy: the editor's decision wins.
     """
     db.table("articles").add_column("pinned_at", str)
     db.execute("create index articles_pinned on articles (pinned_at) where pinned_at is not null")
@@ -257,6 +258,8 @@ def m007_curation(db: Database) -> None:
         """
         create trigger articles_hide_copies_of_hidden_stories after insert on articles
         when (select hidden from articles where id = new.id) = 0
+          and not exists (select 1 from curation_log
+            where article_id = new.id and action in ('hide', 'unhide'))
           and exists (select 1 from articles where story_id = new.story_id and id != new.id)
           and not exists (select 1 from articles
             where story_id = new.story_id and id != new.id and hidden = 0)
