@@ -313,7 +313,7 @@ def test_hidden_articles_never_appear_and_filters_choose_stories(tmp_path: Path)
     )
     cfg = setup(tmp_path, *specs)
     with Store.open(cfg.database) as store:
-        assert store.set_hidden("expo", True)
+        assert store.curate("expo", "hide", at=DUE) == "changed"
     reports = {r.digest_id: r for r in produce(cfg, Clock(DUE))}
     assert {k: r.stories for k, r in reports.items()} == {"daily": 3, "official": 2, "rep": 1}
     daily = (cfg.output_dir / "digests/daily/2026-03-04.txt").read_text()
@@ -454,12 +454,12 @@ def test_our_copies_follow_edits_hides_and_undos_when_publishing(tmp_path: Path)
     assert "articles/orig.html" in publish_at(DUE + timedelta(hours=2))
     assert "Corrected text." in page.read_text()
     with Store.open(cfg.database) as store:
-        assert store.set_hidden("orig", True)
+        assert store.curate("orig", "hide", at=DUE) == "changed"
     publish_at(DUE + timedelta(hours=3))
     withdrawn = page.read_text()
     assert "no longer available" in withdrawn and "Corrected" not in withdrawn
     with Store.open(cfg.database) as store:
-        assert store.set_hidden("orig", False)
+        assert store.curate("orig", "unhide", at=DUE) == "changed"
     publish_at(DUE + timedelta(hours=4))
     assert "Corrected text." in page.read_text()
 

@@ -153,7 +153,8 @@ def test_editing_an_article_moves_updated_and_keeps_the_id(site: SampleSite, con
     clock = Clock(datetime(2026, 1, 5, 12, tzinfo=UTC))
     run_pass(config, clock)
     with Store.open(load_config(config).database) as store:
-        (before,) = store.search(EXPECTED["original_title"].split(",")[0] + " Alliance", 1)
+        (hit,) = store.search_ranked("Reaffirm Alliance Consultative", 1)
+        before = hit.stored
     sentence = EXPECTED["original_sentences"][0]
     site.edit(EXPECTED["original_site"], EXPECTED["original_path"], sentence, sentence + " (x)")
     site.edit("dod", EXPECTED["feeds"]["dod"], "</description>", " Updated.</description>")

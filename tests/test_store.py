@@ -161,8 +161,8 @@ def test_recent_is_newest_first_and_capped(store: Store) -> None:
             article(f"a{day}", f"https://www.war.gov/{day}", published=T0 - timedelta(days=day)),
         )
     assert [s.article.id for s in store.recent(Channel("all"), 3)] == ["a0", "a1", "a2"]
-    window = store.between(T0 - timedelta(days=3), T0 - timedelta(days=1), 10)
-    assert [s.article.id for s in window] == ["a2", "a3"]
+    window, total = store.digest_stories(T0 - timedelta(days=3), T0 - timedelta(days=1), limit=10)
+    assert [s.article.id for s in window] == ["a2", "a3"] and total == 2
 
 
 def test_search_and_hide(store: Store) -> None:
@@ -171,10 +171,10 @@ def test_search_and_hide(store: Store) -> None:
         store, "dod", article("a", "https://www.war.gov/a", content_text="hypersonic glide vehicle")
     )
     save(store, "dod", article("b", "https://www.war.gov/b", content_text="budget request"))
-    assert [s.article.id for s in store.search("hypersonic")] == ["a"]
-    assert store.set_hidden("a", True)
+    assert [hit.stored.article.id for hit in store.search_ranked("hypersonic")] == ["a"]
+    assert store.curate("a", "hide", at=T0) == "changed"
     assert [s.article.id for s in store.recent(Channel("all"), 10)] == ["b"]
-    assert not store.set_hidden("missing", True)
+    assert store.curate("missing", "hide", at=T0) == "unknown"
 
 
 def test_http_bookkeeping_round_trips(store: Store) -> None:
@@ -258,7 +258,7 @@ def test_content_version_moves_only_when_published_content_may_change(store: Sto
     assert store.content_version() == after_new > start
     save(store, "dod", replace(a, content_hash="h2", content_text="edited"))
     after_update = store.content_version()
-    store.set_hidden("a", True)
+    store.curate("a", "hide", at=T0)
     assert store.content_version() > after_update > after_new
 
 

@@ -48,7 +48,7 @@ def test_a_hidden_article_stays_hidden_when_it_changes_upstream(store: Store) ->
     assert store.article("a").hidden  # type: ignore[union-attr]
     assert ids(store.recent(Channel("all"), 10)) == []
     assert ids(store.recent(Channel("source", "dod"), 10)) == []
-    assert store.between(T0 - timedelta(days=1), T0 + timedelta(days=1), 10) == []
+    assert store.digest_stories(T0 - timedelta(days=1), T0 + timedelta(days=1), limit=10) == ([], 0)
 
 
 def test_curation_is_logged_only_when_it_changes_something(store: Store) -> None:

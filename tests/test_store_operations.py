@@ -165,7 +165,7 @@ def test_a_story_losing_its_representative_gets_another(tmp_path: Path) -> None:
         assert store.article("orig").story_id == story.story_id  # type: ignore[union-attr]
         # Only the original is older than the cutoff. The copy is the newest of its source's
         # feed, which keeps the whole story; hidden, it is in no feed any more.
-        store.set_hidden("copy", True)
+        store.curate("copy", "hide", at=T0)
         result = store.prune(T0 - timedelta(days=1), items_per_feed=1, digest_start=T0, now=T0)
         assert [a for a, _, _ in result.articles] == ["orig"] and result.stories_relinked == 1
         row = next(iter(store.db.query("select representative_id from stories")))

@@ -235,15 +235,6 @@ class Store(
             "update meta set value = cast(value as integer) + 1 where key = 'content_version'"
         )
 
-    def set_hidden(self, article_id: str, hidden: bool) -> bool:
-        """Hide an article (or show it again) in every published output; False if unknown."""
-        with self._writing():
-            cursor = self.db.execute(
-                "update articles set hidden = ? where id = ?", [int(hidden), article_id]
-            )
-            self._bump()
-        return cursor.rowcount > 0
-
     def _save_article(self, source_id: str, prepared: Prepared, now: datetime) -> Saved:
         article, retry = prepared.article, prepared.retry
         entry_id = article.entry_id or article.id

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from ..models import Appearance, Channel, SourceState, StoredArticle
-from .rows import article_from_row, state_from_row, to_datetime, to_text
+from .rows import article_from_row, state_from_row, to_datetime
 
 
 class Reading:
@@ -44,19 +43,6 @@ class Reading:
         else:
             rows = self.db.query(_STORY_SELECT + "order by s.date desc, s.id limit ?", [limit])
         return self._stored(list(rows))
-
-    def between(self, start: datetime, end: datetime, limit: int) -> list[StoredArticle]:
-        """One item per story dated in [start, end), newest first (for digests)."""
-        rows = self.db.query(
-            _STORY_SELECT + "and s.date >= ? and s.date < ? order by s.date desc, s.id limit ?",
-            [to_text(start), to_text(end), limit],
-        )
-        return self._stored(list(rows))
-
-    def search(self, query: str, limit: int = 20) -> list[StoredArticle]:
-        """Full-text search over titles and article text, best match first."""
-        rows = self.db.table("articles").search(query, limit=limit, quote=True)
-        return self._stored([{**row, "story_changed_at": row["changed_at"]} for row in rows])
 
     def article(self, article_id: str) -> StoredArticle | None:
         row = self._get("articles", id=article_id)
