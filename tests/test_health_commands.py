@@ -124,3 +124,18 @@ def test_serve_answers_metrics(failing: Path) -> None:
             process.terminate()
             process.wait(timeout=30)
     assert metrics[("syndicator_source_consecutive_failures", (("source", "army-news"),))] == 2
+
+
+def test_a_metrics_file_that_cannot_be_written_never_stops_a_run(tmp_path: Path) -> None:
+    """Metrics are secondary: the run stores, publishes, reports and exits 0, and says why
+    the file is missing."""
+    (tmp_path / "blocker").write_text("a file where the metrics folder should be")
+    with SampleSite() as site:
+        config = sample_config(
+            tmp_path, site, "\nmonitoring:\n  metrics_file: blocker/syndicator.prom\n"
+        )
+        result = syndicator(config, "run", "--workers", "0")
+    assert result.returncode == 0, result.stderr
+    assert "9 new articles" in result.stdout
+    assert "metrics file not written" in result.stderr
+    assert (tmp_path / "public" / "feeds" / "all.atom").is_file()

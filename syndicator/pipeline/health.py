@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from .. import publish
+from ..errors import PublishError
 from ..health import Health, LastRun, build_health
 from ..metrics import render_metrics
 from ..models import Config, RunReport
@@ -12,6 +14,8 @@ from ..report import report_record
 from ..store import Store
 from .leasing import WORKER_LEASE
 from .services import Services
+
+log = logging.getLogger(__name__)
 
 
 def read_health(config: Config, store: Store, now: datetime) -> Health:
@@ -50,12 +54,19 @@ def read_health(config: Config, store: Store, now: datetime) -> Health:
 
 
 def write_metrics(services: Services) -> None:
-    """Write the metrics file for node_exporter's textfile collector, if one is configured."""
+    """Write the metrics file for node_exporter's textfile collector, if one is configured.
+
+    Metrics are secondary: a file that cannot be written is logged, and never stops a
+    run or the worker from storing and publishing what they found.
+    """
     path = services.config.monitoring.metrics_file
     if path is None:
         return
     health = read_health(services.config, services.store, services.clock())
-    publish.LocalFolder(path.parent).write(path.name, render_metrics(health))
+    try:
+        publish.LocalFolder(path.parent).write(path.name, render_metrics(health))
+    except PublishError as exc:
+        log.warning("metrics file not written: %s", exc, extra={"stage": "metrics"})
 
 
 def record_run(services: Services, report: RunReport, *, command: str, status: str) -> None:
