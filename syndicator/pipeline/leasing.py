@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from ..errors import StoreError
 from ..store import Lease
 from .services import Services
 
@@ -79,10 +81,15 @@ class LeaseKeeper:
         renewed = loop.time()
         while True:
             await asyncio.sleep(COMMIT_EVERY.total_seconds())
-            self.services.store.commit_pending()
-            if self.held and loop.time() - renewed >= RENEW_EVERY.total_seconds():
-                self.renew()
-                renewed = loop.time()
+            try:
+                self.services.store.commit_pending()
+                if self.held and loop.time() - renewed >= RENEW_EVERY.total_seconds():
+                    self.renew()
+                    renewed = loop.time()
+            except (StoreError, sqlite3.Error) as exc:
+                # A busy or failing database this second must not end the keeper: the
+                # leases would then expire while the work goes on. Try again next second.
+                log.error("keeping leases: %s", exc, extra={"stage": "lease"})
 
 
 @asynccontextmanager
