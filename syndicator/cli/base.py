@@ -43,9 +43,13 @@ class Settings:
 
     def __init__(self, config_path: Path) -> None:
         self.config_path = config_path
+        self._config: Config | None = None
 
     def config(self) -> Config:
-        return load_config(self.config_path)
+        """The configuration, loaded and validated once per command."""
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
 
     def store(self) -> Store:
         """The database the configuration names (close it, or use it as a context manager)."""

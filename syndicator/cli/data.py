@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..digest.periods import digests_may_show_since
 from ..errors import StoreError
 from ..pipeline import utc_now
+from ..pipeline.retention import prune_store
 from .base import UNHEALTHY, Settings, duration, main, pass_settings
 
 _SHOWN = 20  # articles listed by a prune
@@ -80,18 +80,8 @@ def prune(settings: Settings, age: timedelta, dry_run: bool) -> None:
     """Remove old articles that no current feed or digest shows, and old log rows."""
     config = settings.config()
     now = utc_now()
-    digest_start = digests_may_show_since(config, now)
-    limit = config.publish.items_per_feed
     with settings.store() as store:
-        topics = {s.article.id for t in config.feeds for s in store.topic_stories(t, limit)}
-        result = store.prune(
-            now - age,
-            items_per_feed=limit,
-            digest_start=digest_start,
-            now=now,
-            keep=topics,
-            dry_run=dry_run,
-        )
+        result = prune_store(config, store, older_than=age, now=now, dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
     click.echo(
         f"{verb} {len(result.articles)} article(s) dated before {now - age:%Y-%m-%d} "
