@@ -10,8 +10,6 @@ whole result is validated before anything is written, and written atomically.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ import yaml
 
 from .config import parse_config
 from .errors import ConfigError, ConfigProblem
+from .files import replace_file
 
 
 def append_source(text: str, path: Path, entry: Mapping[str, Any]) -> str:
@@ -63,17 +62,8 @@ def write_atomically(path: Path, text: str) -> None:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = 0o644
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(mode)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # newline="" semantics: the text's own line endings are kept byte for byte.
+    replace_file(path, text.encode("utf-8"), mode=mode)
 
 
 def _sources_node(text: str, path: Path) -> yaml.SequenceNode:

@@ -8,13 +8,12 @@ folder. Object storage behind a CDN will be another `OutputTarget`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from ..errors import PublishError
+from ..files import replace_file
 from .channels import INDEX_PATH, OPML_PATH
 
 FILE_MODE = 0o644  # world-readable: the web server usually runs as another user
@@ -50,57 +49,10 @@ class LocalFolder:
             raise PublishError(f"cannot read {target}: {exc.strerror or exc}") from exc
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _replace_atomically(target, data, previous_mtime)
+            replace_file(target, data, mode=FILE_MODE, later_than_ns=previous_mtime)
         except OSError as exc:
             raise PublishError(f"cannot write {target}: {exc.strerror or exc}") from exc
         return True
-
-
-def _replace_atomically(target: Path, data: bytes, previous_mtime: int | None) -> None:
-    # A dot-name in the same folder: the rename stays on one file system, and the
-    # server never serves dot-files, so a half-written temporary is never seen.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(FILE_MODE)
-        if previous_mtime is not None:
-            _advance_mtime(Path(temporary), previous_mtime)
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_folder(target.parent)
-
-
-def _advance_mtime(path: Path, previous_mtime: int) -> None:
-    """Give changed bytes a Last-Modified second later than the old file's.
-
-    HTTP dates have one-second resolution: a file rewritten within the second of its
-    previous version would keep its Last-Modified, and clients that revalidate by date
-    (libcurl, so newsboat) would keep the old copy.
-    """
-    second = 1_000_000_000
-    earliest = (previous_mtime // second + 1) * second
-    current = path.stat().st_mtime_ns
-    if current < earliest:
-        os.utime(path, ns=(earliest, earliest))
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (not possible on every platform)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass  # some file systems refuse fsync on a folder; the rename is still atomic
-    finally:
-        os.close(descriptor)
 
 
 def check_relative_path(path: str) -> PurePosixPath:
