@@ -15,7 +15,7 @@ writes the files and records what was sent.
 from __future__ import annotations
 
 from .archive import render_archive
-from .build import build_digest, digest_path, feed_path
+from .build import build_digest, digest_path
 from .mail import compose, recipients
 from .periods import Period, due_at, due_periods, is_over, last_complete, period_of
 from .render import render_feed_html, render_files, subject
@@ -35,7 +35,6 @@ __all__ = [
     "digest_path",
     "due_at",
     "due_periods",
-    "feed_path",
     "is_over",
     "last_complete",
     "period_of",

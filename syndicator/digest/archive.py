@@ -11,13 +11,13 @@ from collections.abc import Sequence
 
 from ..models import Channel, Config, DigestSpec
 from ..publish import item_id, site_url
-from ..publish.channels import INDEX_PATH
+from ..publish.channels import DIGEST_ARCHIVE_PATH, INDEX_PATH, digest_feed_path
 from ..publish.document import ChannelEntry, FeedDocument
 from ..publish.hygiene import feed_html, plain_text
 from ..publish.items import FeedItem
 from ..publish.xmlfeeds import render_atom
 from . import style
-from .build import ARCHIVE_PATH, STYLESHEET_PATH, digest_path, feed_path
+from .build import STYLESHEET_PATH, digest_path
 from .render import environment, period_words
 from .values import Issue, stories_phrase
 
@@ -29,8 +29,10 @@ def render_archive(config: Config, issues: Sequence[Issue]) -> dict[str, bytes]:
         by_id.setdefault(issue.digest_id, []).append(issue)
     files = {STYLESHEET_PATH: style.stylesheet()}
     for spec in config.digests:
-        files[feed_path(spec.id)] = render_atom(_document(config, spec, by_id.get(spec.id, [])))
-    files[ARCHIVE_PATH] = _page(config, by_id)
+        files[digest_feed_path(spec.id)] = render_atom(
+            _document(config, spec, by_id.get(spec.id, []))
+        )
+    files[DIGEST_ARCHIVE_PATH] = _page(config, by_id)
     return files
 
 
@@ -51,8 +53,8 @@ def _document(config: Config, spec: DigestSpec, issues: Sequence[Issue]) -> Feed
         description=plain_text(f"{schedule_words(spec)}: {site.description}"),
         language=plain_text(site.language),
         author=plain_text(site.title),
-        page_url=site_url(site, f"{ARCHIVE_PATH}#{spec.id}"),
-        urls={"atom": site_url(site, feed_path(spec.id))},
+        page_url=site_url(site, f"{DIGEST_ARCHIVE_PATH}#{spec.id}"),
+        urls={"atom": site_url(site, digest_feed_path(spec.id))},
         entries=tuple(ChannelEntry(_entry(config, spec, issue)) for issue in chosen),
     )
 
@@ -93,7 +95,7 @@ def _page(config: Config, by_id: dict[str, list[Issue]]) -> bytes:
                     *([spec.feed] if spec.feed else []),
                 ]
             ),
-            "feed": site_url(site, feed_path(spec.id)),
+            "feed": site_url(site, digest_feed_path(spec.id)),
             "period": "day" if spec.period == "daily" else "week",
             "issues": _rows(by_id.pop(spec.id, [])),
         }

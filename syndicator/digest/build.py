@@ -22,7 +22,6 @@ from .periods import Period
 from .values import Digest, DigestItem, DigestUrls
 
 SUMMARY_CHARS = 320
-ARCHIVE_PATH = DIGEST_ARCHIVE_PATH
 STYLESHEET_PATH = "digests/digest.css"
 FORMATS = ("html", "txt", "md")
 
@@ -30,10 +29,6 @@ FORMATS = ("html", "txt", "md")
 def digest_path(digest_id: str, first_day: date, suffix: str) -> str:
     """`digests/<id>/<first local day>.<suffix>`."""
     return f"digests/{digest_id}/{first_day.isoformat()}.{suffix}"
-
-
-def feed_path(digest_id: str) -> str:
-    return digest_feed_path(digest_id)
 
 
 def build_digest(
@@ -70,8 +65,8 @@ def build_digest(
             html=site_url(site, digest_path(spec.id, first, "html")),
             text=site_url(site, digest_path(spec.id, first, "txt")),
             markdown=site_url(site, digest_path(spec.id, first, "md")),
-            feed=site_url(site, feed_path(spec.id)),
-            archive=site_url(site, ARCHIVE_PATH),
+            feed=site_url(site, digest_feed_path(spec.id)),
+            archive=site_url(site, DIGEST_ARCHIVE_PATH),
         ),
     )
 
