@@ -14,7 +14,7 @@ from typing import Protocol
 
 from ..errors import PublishError
 from ..files import replace_file
-from .channels import INDEX_PATH, OPML_PATH
+from .channels import DIGEST_ARCHIVE_PATH, INDEX_PATH, OPML_PATH
 
 FILE_MODE = 0o644  # world-readable: the web server usually runs as another user
 
@@ -71,9 +71,10 @@ def write_outputs(
 ) -> tuple[str, ...]:
     """Write every file; return the paths whose bytes changed.
 
-    Feeds and assets go first and the pages that link them (feeds.opml, index.html)
-    last, so a reader following a link never finds a file that is not there yet. A
-    mapping is put in that order here; pairs (from `iter_outputs`) come in it already.
+    Feeds and assets go first and the pages that link them (the digest archive,
+    feeds.opml, index.html) last, so a reader following a link never finds a file that
+    is not there yet. A mapping is put in that order here; pairs (from `iter_outputs`)
+    come in it already.
     """
     pairs = (
         ((path, files[path]) for path in sorted(files, key=_write_order))
@@ -83,7 +84,7 @@ def write_outputs(
     return tuple(path for path, data in pairs if target.write(path, data))
 
 
-_LINKING_PAGES = (OPML_PATH, INDEX_PATH)
+_LINKING_PAGES = (DIGEST_ARCHIVE_PATH, OPML_PATH, INDEX_PATH)
 
 
 def _write_order(path: str) -> tuple[int, str]:
