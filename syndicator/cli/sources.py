@@ -10,7 +10,6 @@ import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import click
 
@@ -21,7 +20,7 @@ from ..fetch import Fetcher
 from ..models import FetchSettings, Source
 from ..pipeline import editing
 from ..preview import render_side_by_side, render_text
-from ..urls import identity_key, site_of
+from ..urls import identity_key, same_site
 from .base import Settings, main, pass_settings, select_sources
 
 T = TypeVar("T")
@@ -274,18 +273,9 @@ def _source_of(
                 return source
         raise click.BadParameter(f"unknown source id: {source_id}", param_hint="--source")
     for source in sources_:
-        if url and any(_same_origin(url, known) for known in (source.url, source.homepage)):
+        if url and any(known and same_site(url, known) for known in (source.url, source.homepage)):
             return source
     return None
-
-
-def _same_origin(url: str, other: str | None) -> bool:
-    """One site and one port: on one host, two ports are two sites (as on loopback)."""
-    return (
-        bool(other)
-        and site_of(url) == site_of(other or "")
-        and (urlsplit(url).port == urlsplit(other or "").port)
-    )
 
 
 def _when(value: Any) -> str | None:
