@@ -58,13 +58,20 @@ def article_from_entry(entry: Entry, source: Source, *, reason: str | None = Non
     return merge_entry(article, entry, source)
 
 
+def extract_for(text: str, url: str, source: Source | None) -> Article:
+    """A page extracted as `source`'s pages are: its site rules, its publisher as the hint
+    (no source: the generic extractor alone)."""
+    if source is None:
+        return extract_article(text, url)
+    rules = SiteRules(source.content_selector, source.remove_selectors)
+    return extract_article(text, url, rules=rules, publisher_hint=source.publisher)
+
+
 def prepare_page(text: str, url: str, source: Source, entry: Entry) -> tuple[Article, str]:
     """Extract a fetched page, complete it from its entry and sign it for story matching.
 
     The CPU-heavy part of a pass, so the pipeline runs it in worker processes; it takes
     and returns plain values (picklable), and never raises for a bad page.
     """
-    rules = SiteRules(source.content_selector, source.remove_selectors)
-    article = extract_article(text, url, rules=rules, publisher_hint=source.publisher)
-    article = merge_entry(article, entry, source)
+    article = merge_entry(extract_for(text, url, source), entry, source)
     return article, stories.signature(article).to_text()

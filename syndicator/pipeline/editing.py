@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..assemble import article_from_entry, prepare_page
+from ..assemble import article_from_entry, extract_for, merge_entry
 from ..autodiscovery import FeedCandidate, feed_candidates, page_title
 from ..discover import Discovery, discover
 from ..errors import FetchError, NotAFeed, ParseError, SyndicatorError
-from ..extract import extract_article
 from ..fetch import Fetcher
-from ..models import Entry, FetchResult, SiteRules, Source, SourceTest
+from ..models import Entry, FetchResult, Source, SourceTest
 from ..preview import Preview, make_preview
 from ..source_tests import SourceTestResult, check_article, saved_page_path
 
@@ -104,10 +103,7 @@ async def preview_page(fetcher: Fetcher, url: str, source: Source | None) -> Pre
     """One page cleaned as `source`'s pages are (or by the generic extractor alone)."""
     page = await fetcher.fetch(url, kind="page", user_agent=source.user_agent if source else None)
     text = page.text()
-    rules = SiteRules(source.content_selector, source.remove_selectors) if source else None
-    hint = source.publisher if source else None
-    article = extract_article(text, page.url, rules=rules, publisher_hint=hint)
-    return make_preview(text, page.url, article, source)
+    return make_preview(text, page.url, extract_for(text, page.url, source), source)
 
 
 async def preview_newest(fetcher: Fetcher, source: Source) -> Preview:
@@ -118,7 +114,7 @@ async def preview_newest(fetcher: Fetcher, source: Source) -> Preview:
         return make_preview(entry.content_html or entry.summary_html, entry.url, article, source)
     page = await fetcher.fetch(entry.url, kind="page", user_agent=source.user_agent)
     text = page.text()
-    article, _ = prepare_page(text, page.url, source, entry)
+    article = merge_entry(extract_for(text, page.url, source), entry, source)
     return make_preview(text, page.url, article, source)
 
 
@@ -138,9 +134,7 @@ async def run_source_tests(
         except (FetchError, ParseError, OSError) as exc:
             kind = getattr(exc, "kind", "file")
             return SourceTestResult(source.id, test.url, error=f"{kind}: {exc}")
-        rules = SiteRules(source.content_selector, source.remove_selectors)
-        article = extract_article(text, test.url, rules=rules, publisher_hint=source.publisher)
-        return check_article(source.id, test, article)
+        return check_article(source.id, test, extract_for(text, test.url, source))
 
     work = [one(source, test) for source in sources for test in source.tests]
     return list(await asyncio.gather(*work))
