@@ -226,6 +226,23 @@ def test_an_unreachable_server_fails_each_delivery_and_a_later_run_sends_them(
     assert len(inbox.messages) == 2  # type: ignore[attr-defined]
 
 
+def test_a_retried_mail_is_the_digest_as_issued(tmp_path: Path, smtp: tuple[object, int]) -> None:
+    """A story dated in the period but fetched after the digest was issued is not in the
+    mail a later run retries: subscribers get what the archive shows."""
+    inbox, port = smtp
+    down = setup(tmp_path, port=closed_port())
+    (report,) = produce(down, Clock(DUE))
+    assert report.stories == 4 and not report.sent
+    late = article("latecomer", IN_DAY + timedelta(hours=5), title="A Latecomer Story")
+    with Store.open(down.database) as store:
+        store.save_article("dod", Prepared(late), DUE + timedelta(minutes=10))
+    (retry,) = produce(replace(down, digest=email(port)), Clock(DUE + timedelta(minutes=30)))
+    assert sorted(retry.sent) == ["ann@example.org", "bob@example.org"]
+    for message in inbox.messages:  # type: ignore[attr-defined]
+        text = message.get_body(("plain",)).get_content()
+        assert "Alliance Reaffirmed" in text and "A Latecomer Story" not in text
+
+
 def test_a_delivery_a_stopped_run_left_mid_send_is_never_sent_again(
     tmp_path: Path, smtp: tuple[object, int]
 ) -> None:

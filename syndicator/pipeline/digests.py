@@ -18,7 +18,7 @@ import hashlib
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from .. import publish
 from ..digest import (
@@ -184,8 +184,9 @@ def _build(services: Services, spec: DigestSpec, period: Period, *, record: bool
 
 
 def _select(
-    services: Services, spec: DigestSpec, period: Period
+    services: Services, spec: DigestSpec, period: Period, *, seen_by: datetime | None = None
 ) -> tuple[Digest, list[StoredArticle]]:
+    """The period's stories (with `seen_by`: only those we had by then) as a digest."""
     config = services.config
     stories, total = services.store.digest_stories(
         period.start,
@@ -193,6 +194,7 @@ def _select(
         tags=spec.tags,
         sources=spec.sources,
         topic=config.feed(spec.feed) if spec.feed else None,
+        seen_by=seen_by,
         limit=config.digest.max_articles,
     )
     return build_digest(config, spec, period, stories, total), stories
@@ -268,8 +270,10 @@ async def _deliver(
             if delivery.status == "sending":
                 outcome.failed.append((delivery.recipient, IN_DOUBT))
                 continue
-            if outcome.digest is None:  # a retry: the digest as the store has it now
-                outcome.digest = _select(services, spec, outcome.period)[0]
+            if outcome.digest is None:  # a retry: the digest as it was issued (archived)
+                issue = store.digest_issue(spec.id, delivery.first_day)
+                seen_by = issue.changed_at if issue is not None else None
+                outcome.digest = _select(services, spec, outcome.period, seen_by=seen_by)[0]
             now = services.clock()
             message = compose(outcome.digest, config, delivery.recipient, now=now)
             if not store.start_delivery(delivery, now):

@@ -39,17 +39,21 @@ class DigestArchive(Browsing):
         tags: Sequence[str] = (),
         sources: Sequence[str] = (),
         topic: TopicFeed | None = None,
+        seen_by: datetime | None = None,
         limit: int,
     ) -> tuple[list[StoredArticle], int]:
         """One item per visible story dated in [start, end), newest first, and how many
         there are in all: a story qualifies when any visible copy carries one of `tags`,
         any comes from one of `sources`, and (with `topic`) a visible copy matches the
-        topic feed's query (an empty filter lets every story through)."""
+        topic feed's query (an empty filter lets every story through); with `seen_by`, only
+        stories we had by then (a digest mailed again is the one that was issued)."""
         where, params = "and s.date >= ? and s.date < ? ", [to_text(start), to_text(end)]
         filters = _story_filters(tags, sources)
         if topic is not None:
             condition, values = self._topic_condition(topic)
             filters.append((f"and {condition} ", values))
+        if seen_by is not None:
+            filters.append((_SEEN_BY_FILTER, [to_text(seen_by)]))
         for clause, values in filters:
             where += clause
             params += values
@@ -237,6 +241,11 @@ _TAG_FILTER = (
 _SOURCE_FILTER = (
     "and exists (select 1 from articles m join entries e on e.article_id = m.id "
     "where m.story_id = s.id and m.hidden = 0 and e.source_id in ({})) "
+)
+
+
+_SEEN_BY_FILTER = (
+    "and exists (select 1 from articles m where m.story_id = s.id and m.first_seen <= ?) "
 )
 
 
