@@ -204,3 +204,13 @@ def test_the_full_text_index_stays_sound_through_curation(store: Store) -> None:
     save(store, "rep", copy, at=LATER)
     store.db.execute("insert into articles_fts (articles_fts) values ('integrity-check')")
     assert [hit.stored.article.id for hit in store.search_ranked("frigate")] == ["c", "o"]
+
+
+def test_with_more_pins_than_items_the_latest_pins_lead(store: Store) -> None:
+    """A feed of two items with three pinned stories shows the two pinned last."""
+    for n in range(3):
+        save(store, "dod", article(f"p{n}", f"https://www.war.gov/p{n}"))
+    for n, name in enumerate(("p1", "p0", "p2")):
+        store.curate(name, "pin", at=LATER + timedelta(minutes=n))
+    assert ids(store.recent(Channel("all"), 2)) == ["p2", "p0"]
+    assert ids(store.recent(Channel("source", "dod"), 2)) == ["p2", "p0"]

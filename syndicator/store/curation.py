@@ -173,7 +173,8 @@ class Curation(Browsing):
                 condition, topic_params = self._topic_condition(feed)
                 sql += f"and {condition} "
                 params += topic_params
-        rows = self.db.query(sql + "limit ?", [*params, limit])
+        latest = "a.pinned_at" if channel.kind == "source" else "p.pinned_at"
+        rows = self.db.query(sql + f"order by {latest} desc, a.id limit ?", [*params, limit])
         return self._stored(list(rows))
 
 
